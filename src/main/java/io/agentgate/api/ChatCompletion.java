@@ -1,0 +1,19 @@
+package io.agentgate.api;
+
+import jakarta.json.bind.annotation.JsonbNillable;
+import java.util.List;
+
+/** A whole non-streaming {@code chat.completion} response. */
+public record ChatCompletion(
+        String id, String object, long created, String model, List<Choice> choices, Usage usage) {
+
+    public record Choice(int index, Message message, @JsonbNillable String finishReason,
+                         @JsonbNillable Object logprobs) {}
+
+    public record Message(String role, @JsonbNillable String content, List<ToolCall> toolCalls) {}
+
+    public static ChatCompletion of(CompletionId id, Message message, String finishReason, Usage usage) {
+        return new ChatCompletion(id.id(), "chat.completion", id.created(), id.model(),
+                List.of(new Choice(0, message, finishReason, null)), usage);
+    }
+}

@@ -1,0 +1,85 @@
+package io.agentgate.bootstrap;
+
+import io.agentgate.agent.Agent;
+import io.agentgate.config.ConfigLoader;
+import io.agentgate.config.GatewayConfig;
+import io.agentgate.db.Database;
+import io.agentgate.http.HttpSurface;
+import io.agentgate.model.DemoModel;
+import io.agentgate.model.ModelClient;
+import io.agentgate.sse.KeepaliveScheduler;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one start-up path for every deployment (WAR on Jetty or Tomcat, and the standalone server):
+ * reads configuration, starts the database and its migrations, creates the executors, registers
+ * the HTTP surface; and on context destroy stops all of it in reverse order.
+ */
+public class GatewayBootstrap implements ServletContextListener {
+
+    /** Context attribute by which the standalone server (or a test) hands over a ready config. */
+    public static final String CONFIG_ATTRIBUTE = GatewayConfig.class.getName();
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayBootstrap.class);
+
+    private Gateway gateway;
+    private ScheduledExecutorService scheduler;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        GatewayConfig config = context.getAttribute(CONFIG_ATTRIBUTE) instanceof GatewayConfig given
+                ? given
+                : ConfigLoader.load(ConfigLoader.layered(context::getInitParameter));
+        log.info("Starting agentgate: {}", config);
+
+        Database database = Database.start(config);
+        // Agents spend their lives waiting on the model and on client sockets: one virtual thread each.
+        ExecutorService agentExecutor = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("agent-", 0).factory());
+        scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("keepalive").daemon(true).factory());
+        KeepaliveScheduler keepalives = new KeepaliveScheduler(scheduler, agentExecutor, config.keepaliveInterval());
+        ModelClient model = createModel(config);
+
+        gateway = new Gateway(config, database, model, new Agent(model), agentExecutor, keepalives);
+        context.setAttribute(Gateway.ATTRIBUTE, gateway);
+        HttpSurface.register(context, gateway);
+        log.info("agentgate ready (model: {})", String.join(", ", model.modelIds()));
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        if (gateway == null) {
+            return;
+        }
+        log.info("Stopping agentgate");
+        gateway.keepalives().close();
+        scheduler.shutdownNow();
+        // Interrupting the agents cancels them; their streams end as cancelled, not as failures.
+        gateway.agentExecutor().shutdownNow();
+        try {
+            if (!gateway.agentExecutor().awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("Some agent tasks did not stop within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        gateway.database().close();
+        event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);
+        gateway = null;
+    }
+
+    private static ModelClient createModel(GatewayConfig config) {
+        return new DemoModel(Duration.ofMillis(20));
+    }
+}

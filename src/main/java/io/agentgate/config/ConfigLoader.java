@@ -1,0 +1,103 @@
+package io.agentgate.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Reads {@link GatewayConfig} from named settings ({@code AGENTGATE_*}). The lookup is a function so
+ * that the same names work as environment variables, JVM system properties and servlet context
+ * init-parameters (a WAR deployer may prefer the container's context configuration).
+ */
+public final class ConfigLoader {
+
+    private ConfigLoader() {}
+
+    /** Servlet context init-param, then system property, then environment variable. */
+    public static Function<String, String> layered(Function<String, String> contextParams) {
+        return name -> firstNonBlank(contextParams.apply(name), System.getProperty(name), System.getenv(name));
+    }
+
+    public static GatewayConfig load(Function<String, String> settings) {
+        Settings s = new Settings(settings);
+        Optional<String> apiKey = s.optional("AGENTGATE_API_KEY");
+        String host = s.string("AGENTGATE_HOST", "127.0.0.1");
+        return new GatewayConfig(
+                host,
+                s.integer("AGENTGATE_PORT", 8642),
+                s.optional("AGENTGATE_DB_URL"),
+                s.string("AGENTGATE_DB_USER", "postgres"),
+                s.string("AGENTGATE_DB_PASSWORD", ""),
+                Path.of(s.string("AGENTGATE_DATA_DIR",
+                        Path.of(System.getProperty("user.home"), ".agentgate", "data").toString())),
+                apiKey,
+                s.optional("AGENTGATE_UPSTREAM_BASE_URL"),
+                s.optional("AGENTGATE_UPSTREAM_API_KEY"),
+                s.string("AGENTGATE_MODEL", GatewayConfig.DEMO_MODEL),
+                s.duration("AGENTGATE_KEEPALIVE_SECONDS", 30),
+                s.longValue("AGENTGATE_MAX_REQUEST_BYTES", 1_000_000L),
+                s.list("AGENTGATE_CORS_ORIGINS"),
+                s.integer("AGENTGATE_DB_POOL_SIZE", 10));
+    }
+
+    /** Removes user-info and query strings from a URL so credentials in it never reach a log. */
+    public static String redactUrl(String url) {
+        String noQuery = url.replaceAll("\\?.*$", "?…");
+        return noQuery.replaceAll("//[^/@]*@", "//…@");
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v.trim();
+            }
+        }
+        return null;
+    }
+
+    private record Settings(Function<String, String> source) {
+
+        Optional<String> optional(String name) {
+            String v = source.apply(name);
+            return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+        }
+
+        String string(String name, String fallback) {
+            return optional(name).orElse(fallback);
+        }
+
+        int integer(String name, int fallback) {
+            return (int) longValue(name, fallback);
+        }
+
+        long longValue(String name, long fallback) {
+            return optional(name).map(v -> parse(name, v, Long::parseLong)).orElse(fallback);
+        }
+
+        /** Seconds, fractional allowed (tests use sub-second keepalives). */
+        Duration duration(String name, double fallbackSeconds) {
+            double seconds = optional(name).map(v -> parse(name, v, Double::parseDouble)).orElse(fallbackSeconds);
+            if (seconds <= 0) {
+                throw new IllegalArgumentException(name + " must be positive, got " + seconds);
+            }
+            return Duration.ofNanos((long) (seconds * 1_000_000_000L));
+        }
+
+        List<String> list(String name) {
+            return optional(name)
+                    .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList())
+                    .orElse(List.of());
+        }
+
+        private static <T> T parse(String name, String value, Function<String, T> parser) {
+            try {
+                return parser.apply(value);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(name + " has an invalid value: '" + value + "'", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.agentgate.sse;
+
+import io.agentgate.agent.AgentFailure;
+import io.agentgate.agent.AgentListener;
+import io.agentgate.agent.AgentResult;
+import io.agentgate.api.ApiError;
+import io.agentgate.api.ChatCompletionChunk;
+import io.agentgate.api.ChatCompletionChunk.Delta;
+import io.agentgate.api.CompletionId;
+import io.agentgate.api.Json;
+import io.agentgate.api.ToolCall;
+import java.util.List;
+
+/**
+ * The OpenAI {@code chat.completion.chunk} protocol over one {@link SseStream}: a role chunk,
+ * content and tool-call deltas, then exactly one ending — a finish chunk and {@code [DONE]} for a
+ * completed turn, or an error frame for a failed one.
+ */
+public final class ChunkStream implements AgentListener {
+
+    private final SseStream sse;
+    private final CompletionId id;
+
+    public ChunkStream(SseStream sse, CompletionId id) {
+        this.sse = sse;
+        this.id = id;
+    }
+
+    public SseStream sse() {
+        return sse;
+    }
+
+    public void start() {
+        send(new Delta("assistant", "", null), null, null);
+    }
+
+    @Override
+    public void onContent(String delta) {
+        if (!delta.isEmpty()) {
+            send(new Delta(null, delta, null), null, null);
+        }
+    }
+
+    @Override
+    public void onToolCalls(List<ToolCall> calls) {
+        List<ToolCall> indexed = new java.util.ArrayList<>(calls.size());
+        for (int i = 0; i < calls.size(); i++) {
+            indexed.add(calls.get(i).withIndex(i));
+        }
+        send(new Delta(null, null, indexed), null, null);
+    }
+
+    /** The real finish reason with usage, then {@code [DONE]}, then the response ends. */
+    public void finish(AgentResult result) {
+        send(new Delta(null, null, null), result.finishReason(), result.usage());
+        sse.data("[DONE]");
+        sse.close();
+    }
+
+    /**
+     * Ends a failed turn with one error frame, {@code data: {"error":{...}}}, and no {@code [DONE]}.
+     * The official SDKs (openai-java's stream handler, openai-node's Stream, openai-python's Stream)
+     * raise as soon as they parse a data event with an {@code error} member, so they never read what
+     * follows; a bare parser that waits for {@code [DONE]} would take {@code [DONE]} as "the answer
+     * is complete". Leaving it out keeps the one success marker meaning success.
+     */
+    public void fail(AgentFailure failure) {
+        ApiError error = ApiError.of(failure.getMessage(), failure.kind().errorType(), null, failure.kind().code());
+        sse.data(Json.write(error));
+        sse.close();
+    }
+
+    private void send(Delta delta, String finishReason, io.agentgate.api.Usage usage) {
+        sse.data(Json.write(ChatCompletionChunk.of(id, delta, finishReason, usage)));
+    }
+}

@@ -1,0 +1,71 @@
+package io.agentgate.standalone;
+
+import io.agentgate.bootstrap.GatewayBootstrap;
+import io.agentgate.config.ConfigLoader;
+import io.agentgate.config.GatewayConfig;
+import java.net.URI;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs agentgate without a servlet container to deploy into: an embedded Jetty 12 with the same
+ * {@link GatewayBootstrap} a WAR deployment uses. This launcher is the only code that knows Jetty.
+ */
+public final class StandaloneServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StandaloneServer.class);
+
+    private final Server server;
+    private final URI baseUri;
+
+    private StandaloneServer(Server server, URI baseUri) {
+        this.server = server;
+        this.baseUri = baseUri;
+    }
+
+    public static void main(String[] args) throws Exception {
+        GatewayConfig config = ConfigLoader.load(ConfigLoader.layered(name -> null));
+        StandaloneServer running = start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(running::close, "agentgate-shutdown"));
+        log.info("agentgate listening on {} (OpenAI base URL {}v1)", running.baseUri(), running.baseUri());
+        running.server.join();
+    }
+
+    /** Starts on {@code config.port()}; port 0 picks a free one (see {@link #baseUri()}). */
+    public static StandaloneServer start(GatewayConfig config) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.setAttribute(GatewayBootstrap.CONFIG_ATTRIBUTE, config);
+        context.addEventListener(new GatewayBootstrap());
+        server.setHandler(context);
+        server.setStopAtShutdown(false);
+        server.start();
+        if (!context.isAvailable()) {
+            server.stop();
+            throw new IllegalStateException("agentgate failed to start; see the log above");
+        }
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return new StandaloneServer(server, URI.create("http://" + host + ":" + connector.getLocalPort() + "/"));
+    }
+
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.warn("Server did not stop cleanly", e);
+        }
+    }
+}
