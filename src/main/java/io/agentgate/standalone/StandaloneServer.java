@@ -1,5 +1,6 @@
 package io.agentgate.standalone;
 
+import io.agentgate.bootstrap.Gateway;
 import io.agentgate.bootstrap.GatewayBootstrap;
 import io.agentgate.config.ConfigLoader;
 import io.agentgate.config.GatewayConfig;
@@ -19,10 +20,12 @@ public final class StandaloneServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StandaloneServer.class);
 
     private final Server server;
+    private final ServletContextHandler context;
     private final URI baseUri;
 
-    private StandaloneServer(Server server, URI baseUri) {
+    private StandaloneServer(Server server, ServletContextHandler context, URI baseUri) {
         this.server = server;
+        this.context = context;
         this.baseUri = baseUri;
     }
 
@@ -53,11 +56,16 @@ public final class StandaloneServer implements AutoCloseable {
             throw new IllegalStateException("agentgate failed to start; see the log above");
         }
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        return new StandaloneServer(server, URI.create("http://" + host + ":" + connector.getLocalPort() + "/"));
+        return new StandaloneServer(server, context, URI.create("http://" + host + ":" + connector.getLocalPort() + "/"));
     }
 
     public URI baseUri() {
         return baseUri;
+    }
+
+    /** The running gateway's services (operators' tooling and tests reach the database through it). */
+    public Gateway gateway() {
+        return (Gateway) context.getServletContext().getAttribute(Gateway.ATTRIBUTE);
     }
 
     @Override

@@ -1,0 +1,111 @@
+package io.agentgate.testing;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import io.agentgate.bootstrap.Gateway;
+import io.agentgate.config.ConfigLoader;
+import io.agentgate.config.GatewayConfig;
+import io.agentgate.standalone.StandaloneServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real gateway on a free loopback port, started in-process exactly as the standalone server
+ * starts, with settings given by name ({@code AGENTGATE_*}) and a fresh database unless told.
+ */
+public final class TestGateway implements AutoCloseable {
+
+    private final StandaloneServer server;
+    private final GatewayConfig config;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestGateway(StandaloneServer server, GatewayConfig config) {
+        this.server = server;
+        this.config = config;
+    }
+
+    public static TestGateway start() {
+        return start(Map.of());
+    }
+
+    public static TestGateway start(Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>();
+        all.put("AGENTGATE_PORT", "0");
+        all.put("AGENTGATE_DATA_DIR", "target/unused-data-dir");
+        if (!settings.containsKey("AGENTGATE_DB_URL") && !settings.containsKey("AGENTGATE_DATA_DIR")) {
+            all.put("AGENTGATE_DB_URL", TestDatabase.freshDatabaseUrl());
+        }
+        all.putAll(settings);
+        GatewayConfig config = ConfigLoader.load(all::get);
+        try {
+            return new TestGateway(StandaloneServer.start(config), config);
+        } catch (Exception e) {
+            throw new IllegalStateException("gateway did not start", e);
+        }
+    }
+
+    public URI baseUri() {
+        return server.baseUri();
+    }
+
+    public URI uri(String path) {
+        return server.baseUri().resolve(path.startsWith("/") ? path.substring(1) : path);
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public Gateway gateway() {
+        return server.gateway();
+    }
+
+    /** A JDBC connection to the gateway's own database. */
+    public Connection db() throws SQLException {
+        return gateway().database().dataSource().getConnection();
+    }
+
+    /** The official OpenAI Java SDK pointed at this gateway. */
+    public OpenAIClient openAi() {
+        return openAi("test-key");
+    }
+
+    public OpenAIClient openAi(String apiKey) {
+        return OpenAIOkHttpClient.builder()
+                .baseUrl(baseUri() + "v1")
+                .apiKey(apiKey)
+                .maxRetries(0)
+                .timeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    public HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> postJson(String path, String json, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpClient http() {
+        return http;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
