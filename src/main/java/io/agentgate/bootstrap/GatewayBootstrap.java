@@ -28,6 +28,8 @@ public class GatewayBootstrap implements ServletContextListener {
 
     /** Context attribute by which the standalone server (or a test) hands over a ready config. */
     public static final String CONFIG_ATTRIBUTE = GatewayConfig.class.getName();
+    /** Context attribute by which an embedding application (or a test) supplies its own model. */
+    public static final String MODEL_ATTRIBUTE = ModelClient.class.getName();
 
     private static final Logger log = LoggerFactory.getLogger(GatewayBootstrap.class);
 
@@ -49,7 +51,9 @@ public class GatewayBootstrap implements ServletContextListener {
         scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("keepalive").daemon(true).factory());
         KeepaliveScheduler keepalives = new KeepaliveScheduler(scheduler, agentExecutor, config.keepaliveInterval());
-        ModelClient model = createModel(config);
+        ModelClient model = context.getAttribute(MODEL_ATTRIBUTE) instanceof ModelClient given
+                ? given
+                : createModel(config);
 
         gateway = new Gateway(config, database, model, new Agent(model), agentExecutor, keepalives);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);

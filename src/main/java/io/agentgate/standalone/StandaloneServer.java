@@ -39,6 +39,12 @@ public final class StandaloneServer implements AutoCloseable {
 
     /** Starts on {@code config.port()}; port 0 picks a free one (see {@link #baseUri()}). */
     public static StandaloneServer start(GatewayConfig config) throws Exception {
+        return start(config, java.util.Map.of());
+    }
+
+    /** As {@link #start(GatewayConfig)}, with extra servlet context attributes (see {@link GatewayBootstrap}). */
+    public static StandaloneServer start(GatewayConfig config, java.util.Map<String, Object> attributes)
+            throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(config.host());
@@ -47,6 +53,7 @@ public final class StandaloneServer implements AutoCloseable {
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.setAttribute(GatewayBootstrap.CONFIG_ATTRIBUTE, config);
+        attributes.forEach(context::setAttribute);
         context.addEventListener(new GatewayBootstrap());
         server.setHandler(context);
         server.setStopAtShutdown(false);

@@ -3,6 +3,8 @@ package io.agentgate.testing;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import io.agentgate.bootstrap.Gateway;
+import io.agentgate.bootstrap.GatewayBootstrap;
+import io.agentgate.model.ModelClient;
 import io.agentgate.config.ConfigLoader;
 import io.agentgate.config.GatewayConfig;
 import io.agentgate.standalone.StandaloneServer;
@@ -36,6 +38,11 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static TestGateway start(Map<String, String> settings) {
+        return start(settings, null);
+    }
+
+    /** Starts with a model of the test's own in place of the configured one (null: configured). */
+    public static TestGateway start(Map<String, String> settings, ModelClient model) {
         Map<String, String> all = new HashMap<>();
         all.put("AGENTGATE_PORT", "0");
         all.put("AGENTGATE_DATA_DIR", "target/unused-data-dir");
@@ -45,7 +52,10 @@ public final class TestGateway implements AutoCloseable {
         all.putAll(settings);
         GatewayConfig config = ConfigLoader.load(all::get);
         try {
-            return new TestGateway(StandaloneServer.start(config), config);
+            Map<String, Object> attributes = model == null
+                    ? Map.of()
+                    : Map.of(GatewayBootstrap.MODEL_ATTRIBUTE, model);
+            return new TestGateway(StandaloneServer.start(config, attributes), config);
         } catch (Exception e) {
             throw new IllegalStateException("gateway did not start", e);
         }
