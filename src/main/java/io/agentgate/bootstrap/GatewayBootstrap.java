@@ -7,6 +7,13 @@ import io.agentgate.db.Database;
 import io.agentgate.http.HttpSurface;
 import io.agentgate.model.DemoModel;
 import io.agentgate.model.ModelClient;
+import io.agentgate.runs.RunTracker;
+import io.agentgate.security.Secrets;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
+import java.util.stream.Stream;
 import io.agentgate.sse.KeepaliveScheduler;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -55,7 +62,14 @@ public class GatewayBootstrap implements ServletContextListener {
                 ? given
                 : createModel(config);
 
-        gateway = new Gateway(config, database, model, new Agent(model), agentExecutor, keepalives);
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Gauge.builder("agentgate.sse.streams.open", keepalives, KeepaliveScheduler::openStreams)
+                .description("SSE streams currently open").register(metrics);
+        Secrets secrets = new Secrets(Stream.of(config.apiKey(), config.upstreamApiKey())
+                .flatMap(Optional::stream).toList());
+
+        gateway = new Gateway(config, database, model, new Agent(model), agentExecutor, keepalives,
+                new RunTracker(database.dataSource(), metrics), metrics, secrets);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         HttpSurface.register(context, gateway);
         log.info("agentgate ready (model: {})", String.join(", ", model.modelIds()));
@@ -79,6 +93,7 @@ public class GatewayBootstrap implements ServletContextListener {
             Thread.currentThread().interrupt();
         }
         gateway.database().close();
+        gateway.metrics().close();
         event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);
         gateway = null;
     }
