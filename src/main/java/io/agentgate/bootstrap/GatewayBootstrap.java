@@ -18,7 +18,6 @@ import io.agentgate.sse.KeepaliveScheduler;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -99,6 +98,6 @@ public class GatewayBootstrap implements ServletContextListener {
     }
 
     private static ModelClient createModel(GatewayConfig config) {
-        return new DemoModel(Duration.ofMillis(20));
+        return new DemoModel(config.demoWordDelay());
     }
 }

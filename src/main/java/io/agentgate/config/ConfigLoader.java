@@ -40,7 +40,8 @@ public final class ConfigLoader {
                 s.duration("AGENTGATE_KEEPALIVE_SECONDS", 30),
                 s.longValue("AGENTGATE_MAX_REQUEST_BYTES", 1_000_000L),
                 s.list("AGENTGATE_CORS_ORIGINS"),
-                s.integer("AGENTGATE_DB_POOL_SIZE", 10));
+                s.integer("AGENTGATE_DB_POOL_SIZE", 10),
+                Duration.ofMillis(s.longValue("AGENTGATE_DEMO_WORD_DELAY_MS", 20)));
     }
 
     /** Removes user-info and query strings from a URL so credentials in it never reach a log. */
