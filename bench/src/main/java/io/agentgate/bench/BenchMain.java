@@ -1,0 +1,124 @@
+package io.agentgate.bench;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The load client JVM: runs every scenario against gateways it starts and stops itself (each with
+ * the run profile's command line), and writes {@code latest.json} and {@code latest.md}. A scenario
+ * that cannot run reports null with the reason, never a made-up number.
+ */
+public final class BenchMain {
+
+    static final String UPSTREAM_MODEL = "bench-model";
+
+    /** How long and how much: {@code --quick} keeps the whole run under five minutes. */
+    record Profile(String name, int ttftRounds, int relayChunks, int relayRounds,
+                   HeldStreamsScenario.Settings held, int coldStarts, SessionScenarios.Settings sessions) {
+        static final Profile QUICK = new Profile("quick", 3, 5_000, 3,
+                new HeldStreamsScenario.Settings(3_000, 10_000, 60_000), 3,
+                new SessionScenarios.Settings(16, 300, 100_000));
+        static final Profile FULL = new Profile("full", 10, 20_000, 5,
+                new HeldStreamsScenario.Settings(3_000, 60_000, 120_000), 5,
+                new SessionScenarios.Settings(16, 2_000, 100_000));
+    }
+
+    /** A scenario body that may throw; its keys are reported unmeasured with the error if it does. */
+    private interface Body {
+        List<Metric> run() throws Exception;
+    }
+
+    private BenchMain() {}
+
+    public static void main(String[] argv) throws Exception {
+        Args args = Args.parse(argv);
+        Profile profile = args.flag("--quick") ? Profile.QUICK : Profile.FULL;
+        Path work = Path.of(args.required("--work")).toAbsolutePath();
+        Path results = Path.of(args.required("--results")).toAbsolutePath();
+        GatewayLaunch launch = GatewayLaunch.read(Path.of(args.required("--gateway-cmd")),
+                Path.of(args.required("--jdk")), work, args.flag("--jfr"));
+        URI upstream = URI.create("http://127.0.0.1:" + args.required("--upstream-port") + "/");
+        URI bare = URI.create("http://127.0.0.1:" + args.required("--baseline-port") + "/sse");
+        String dataDir = work.resolve("data").toString();
+
+        List<Metric> metrics = new ArrayList<>();
+        try (LoadClient client = new LoadClient(2_048)) {
+            UpstreamCheck upstreamCheck = new UpstreamCheck(client, upstream.resolve("bench/stats"));
+            Map<String, String> viaUpstream = Map.of(
+                    "AGENTGATE_DATA_DIR", dataDir,
+                    "AGENTGATE_UPSTREAM_BASE_URL", upstream.resolve("v1").toString(),
+                    "AGENTGATE_MODEL", UPSTREAM_MODEL);
+            guard(metrics, List.of("ttft_overhead_p50_ms", "ttft_overhead_p99_ms", "relay_ratio"), () -> {
+                try (GatewayProcess g = GatewayProcess.start(launch, "upstream", viaUpstream)) {
+                    g.awaitReady(client, 180_000);
+                    System.out.println("[bench] TTFT overhead");
+                    List<Metric> out = new ArrayList<>(TtftScenario.run(client, upstream.resolve("v1/chat/completions"),
+                            g.uri("v1/chat/completions"), UPSTREAM_MODEL, upstreamCheck, profile.ttftRounds()));
+                    System.out.println("[bench] relay throughput");
+                    out.add(RelayScenario.run(client, bare, g.uri("v1/chat/completions"), UPSTREAM_MODEL,
+                            upstreamCheck, profile.relayChunks(), profile.relayRounds()));
+                    return out;
+                }
+            });
+
+            double keepalive = 1.0;
+            Map<String, String> quiet = Map.of(
+                    "AGENTGATE_DATA_DIR", dataDir,
+                    "AGENTGATE_DEMO_WORD_DELAY_MS", Long.toString(3_600_000),
+                    "AGENTGATE_KEEPALIVE_SECONDS", Double.toString(keepalive));
+            guard(metrics, List.of("max_streams_held", "heap_mib_at_10k", "keepalive_max_gap_s"), () -> {
+                try (GatewayProcess g = GatewayProcess.start(launch, "held-streams", quiet)) {
+                    g.awaitReady(client, 120_000);
+                    System.out.println("[bench] held streams ramp");
+                    return HeldStreamsScenario.run(g, profile.held(), keepalive);
+                }
+            });
+
+            System.out.println("[bench] session scenarios");
+            guard(metrics, List.of("session_op_p99_ms"),
+                    () -> List.of(SessionScenarios.sessionOps(launch, work, profile.sessions())));
+            guard(metrics, List.of("suspend_100k_ms"),
+                    () -> List.of(SessionScenarios.suspend(launch, work, profile.sessions())));
+
+            System.out.println("[bench] cold start");
+            guard(metrics, List.of("cold_start_ms"),
+                    () -> List.of(ColdStartScenario.run(launch, client, quiet, profile.coldStarts())));
+        }
+
+        metrics.sort(Comparator.comparingInt(m -> Results.KEYS.indexOf(m.key())));
+        String command = args.string("--command", "bench/run" + (profile == Profile.QUICK ? " --quick" : ""));
+        Results.write(results, metrics, machine(launch), profile.name(), command);
+        System.out.println(Results.markdown(metrics, machine(launch), profile.name(), command));
+    }
+
+    private static void guard(List<Metric> metrics, List<String> keys, Body body) {
+        try {
+            metrics.addAll(body.run());
+        } catch (Exception e) {
+            System.out.println("[bench] scenario failed: " + e);
+            e.printStackTrace(System.out);
+            for (String key : keys) {
+                metrics.add(Metric.unmeasured(key, key, Metric.Goal.atLeast(0, ""), "scenario failed: " + e));
+            }
+        }
+    }
+
+    private static Map<String, String> machine(GatewayLaunch launch) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        m.put("jdk", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
+        Matcher xmx = Pattern.compile("-Xmx(\\S+)").matcher(launch.jvmArgs());
+        m.put("heap", xmx.find() ? xmx.group(1) : "JVM default");
+        m.put("gateway_jvm_args", launch.jvmArgs());
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        m.put("open_files_limit", System.getenv().getOrDefault("BENCH_NOFILE", "unknown"));
+        return m;
+    }
+}

@@ -1,0 +1,27 @@
+package io.agentgate.bench;
+
+import java.util.Locale;
+
+/** Numbers as the results table shows them. */
+final class Format {
+
+    private Format() {}
+
+    static String number(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return String.format(Locale.ROOT, "%d", (long) v);
+        }
+        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.0f" : Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
+    }
+
+    static String ms(double v) {
+        return number(v) + " ms";
+    }
+
+    static String signed(double v, String unit) {
+        return (v >= 0 ? "+" : "") + number(v) + " " + unit;
+    }
+}
