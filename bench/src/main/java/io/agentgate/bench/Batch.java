@@ -77,7 +77,7 @@ final class Batch {
             Stream first = streams.stream().filter(s -> !s.ok()).findFirst().orElse(null);
             return failed + " of " + streams.size() + " streams failed" + (timedOut ? " (timed out)" : "")
                     + (first == null ? "" : "; first: status " + first.status + " "
-                    + (first.failure == null ? "no content" : first.failure.toString()));
+                    + (first.failure == null ? "no content" : Format.brief(first.failure)));
         }
     }
 

@@ -47,6 +47,8 @@ public final class BenchMain {
         URI upstream = URI.create("http://127.0.0.1:" + args.required("--upstream-port") + "/");
         URI bare = URI.create("http://127.0.0.1:" + args.required("--baseline-port") + "/sse");
         String dataDir = work.resolve("data").toString();
+        // --only upstream|held|sessions|cold-start: one group of scenarios, for profiling; the others report null.
+        String only = args.string("--only", "");
 
         List<Metric> metrics = new ArrayList<>();
         try (LoadClient client = new LoadClient(2_048)) {
@@ -55,7 +57,7 @@ public final class BenchMain {
                     "AGENTGATE_DATA_DIR", dataDir,
                     "AGENTGATE_UPSTREAM_BASE_URL", upstream.resolve("v1").toString(),
                     "AGENTGATE_MODEL", UPSTREAM_MODEL);
-            guard(metrics, List.of("ttft_overhead_p50_ms", "ttft_overhead_p99_ms", "relay_ratio"), () -> {
+            guard(metrics, only, "upstream", List.of("ttft_overhead_p50_ms", "ttft_overhead_p99_ms", "relay_ratio"), () -> {
                 try (GatewayProcess g = GatewayProcess.start(launch, "upstream", viaUpstream)) {
                     g.awaitReady(client, 180_000);
                     System.out.println("[bench] TTFT overhead");
@@ -73,7 +75,7 @@ public final class BenchMain {
                     "AGENTGATE_DATA_DIR", dataDir,
                     "AGENTGATE_DEMO_WORD_DELAY_MS", Long.toString(3_600_000),
                     "AGENTGATE_KEEPALIVE_SECONDS", Double.toString(keepalive));
-            guard(metrics, List.of("max_streams_held", "heap_mib_at_10k", "keepalive_max_gap_s"), () -> {
+            guard(metrics, only, "held", List.of("max_streams_held", "heap_mib_at_10k", "keepalive_max_gap_s"), () -> {
                 try (GatewayProcess g = GatewayProcess.start(launch, "held-streams", quiet)) {
                     g.awaitReady(client, 120_000);
                     System.out.println("[bench] held streams ramp");
@@ -82,13 +84,13 @@ public final class BenchMain {
             });
 
             System.out.println("[bench] session scenarios");
-            guard(metrics, List.of("session_op_p99_ms"),
+            guard(metrics, only, "sessions", List.of("session_op_p99_ms"),
                     () -> List.of(SessionScenarios.sessionOps(launch, work, profile.sessions())));
-            guard(metrics, List.of("suspend_100k_ms"),
+            guard(metrics, only, "sessions", List.of("suspend_100k_ms"),
                     () -> List.of(SessionScenarios.suspend(launch, work, profile.sessions())));
 
             System.out.println("[bench] cold start");
-            guard(metrics, List.of("cold_start_ms"),
+            guard(metrics, only, "cold-start", List.of("cold_start_ms"),
                     () -> List.of(ColdStartScenario.run(launch, client, quiet, profile.coldStarts())));
         }
 
@@ -98,14 +100,19 @@ public final class BenchMain {
         System.out.println(Results.markdown(metrics, machine(launch), profile.name(), command));
     }
 
-    private static void guard(List<Metric> metrics, List<String> keys, Body body) {
+    private static void guard(List<Metric> metrics, String only, String group, List<String> keys, Body body) {
+        if (!only.isEmpty() && !only.equals(group)) {
+            keys.forEach(k -> metrics.add(Metric.unmeasured(k, k, Metric.Goal.atLeast(0, ""),
+                    "not run (--only " + only + ")")));
+            return;
+        }
         try {
             metrics.addAll(body.run());
         } catch (Exception e) {
             System.out.println("[bench] scenario failed: " + e);
             e.printStackTrace(System.out);
             for (String key : keys) {
-                metrics.add(Metric.unmeasured(key, key, Metric.Goal.atLeast(0, ""), "scenario failed: " + e));
+                metrics.add(Metric.unmeasured(key, key, Metric.Goal.atLeast(0, ""), "scenario failed: " + Format.brief(e)));
             }
         }
     }

@@ -24,4 +24,10 @@ final class Format {
     static String signed(double v, String unit) {
         return (v >= 0 ? "+" : "") + number(v) + " " + unit;
     }
+
+    /** An exception as one short line: Jetty's toString of a connection runs to a kilobyte. */
+    static String brief(Throwable t) {
+        String text = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        return text.length() <= 160 ? text : text.substring(0, 157) + "...";
+    }
 }

@@ -97,6 +97,12 @@ final class GatewayProcess implements AutoCloseable {
         };
     }
 
+    /** Saves the live-object class histogram next to the logs (for finding per-stream footprint). */
+    void saveHistogram(String name) throws IOException, InterruptedException {
+        Files.writeString(launch.workDir().resolve("logs").resolve(name + ".histogram.txt"),
+                jcmd("GC.class_histogram"));
+    }
+
     private String jcmd(String command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(launch.tool("jcmd").toString(), Long.toString(pid()), command)
                 .redirectErrorStream(true).start();

@@ -51,6 +51,7 @@ final class HeldStreamsScenario {
                     long now = System.nanoTime();
                     gapNanos = streams.stream().mapToLong(s -> s.maxGapNanos(now)).max().orElse(-1);
                     heapAt10k = gateway.heapUsedAfterGcMib();
+                    gateway.saveHistogram("held-10k");
                     heapNote = "heap read with " + held + " streams held";
                 }
                 if (held < target) {
@@ -90,7 +91,7 @@ final class HeldStreamsScenario {
         if (!opening.tryAcquire(OPENING_IN_FLIGHT, left, TimeUnit.NANOSECONDS) && stopped.isEmpty()) {
             stopped = "open timeout after " + timeoutMs + " ms";
         }
-        String firstFailure = added.stream().filter(s -> s.failure != null).map(s -> s.failure.toString())
+        String firstFailure = added.stream().filter(s -> s.failure != null).map(s -> Format.brief(s.failure))
                 .findFirst().orElse("");
         int failed = failures(streams) - failuresBefore;
         if (failed > 0) {
