@@ -19,15 +19,17 @@ public final class KeepaliveScheduler implements AutoCloseable {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KeepaliveScheduler.class);
 
     private final Set<SseStream> streams = ConcurrentHashMap.newKeySet();
-    private final long intervalNanos;
+    private final long dueAfterNanos;
     private final Executor writers;
     private final ScheduledFuture<?> sweep;
 
     public KeepaliveScheduler(ScheduledExecutorService scheduler, Executor writers, Duration interval) {
-        this.intervalNanos = interval.toNanos();
         this.writers = writers;
-        // A quarter of the interval bounds the longest silence at 1.25 intervals.
+        long intervalNanos = interval.toNanos();
         long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), intervalNanos / 4);
+        // A stream is due one sweep period before the interval runs out, so that the sweep's own
+        // granularity never makes a silence longer than the interval; only the write's latency can.
+        this.dueAfterNanos = Math.max(0, intervalNanos - period);
         this.sweep = scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.NANOSECONDS);
     }
 
@@ -49,7 +51,10 @@ public final class KeepaliveScheduler implements AutoCloseable {
             for (SseStream stream : streams) {
                 if (!stream.isOpen()) {
                     streams.remove(stream);
-                } else if (stream.nanosSinceLastWrite() >= intervalNanos) {
+                } else if (stream.nanosSinceLastWrite() >= dueAfterNanos && stream.claimKeepalive()) {
+                    // At most one keepalive per stream in flight: when writes are slow (a loaded
+                    // box, 10k streams), re-dispatching every sweep would pile up tasks and make
+                    // every write slower still.
                     writers.execute(stream::keepalive);
                 }
             }

@@ -10,16 +10,20 @@ import java.util.concurrent.Semaphore;
 final class HeldStream implements SseListener {
 
     private final Semaphore opening;
+    private final java.util.concurrent.atomic.AtomicLong windowStart;
     private boolean released;
     volatile long startedNanos;
     volatile long lastBeatNanos;
     volatile long maxGapNanos;
+    /** The longest gap that lay wholly inside the current observation window. */
+    volatile long windowMaxGapNanos;
     volatile int keepalives;
     volatile boolean ended;
     volatile Throwable failure;
 
-    HeldStream(Semaphore opening) {
+    HeldStream(Semaphore opening, java.util.concurrent.atomic.AtomicLong windowStart) {
         this.opening = opening;
+        this.windowStart = windowStart;
     }
 
     @Override
@@ -42,6 +46,9 @@ final class HeldStream implements SseListener {
         if (gap > maxGapNanos) {
             maxGapNanos = gap;
         }
+        if (lastBeatNanos >= windowStart.get() && gap > windowMaxGapNanos) {
+            windowMaxGapNanos = gap;
+        }
         lastBeatNanos = now;
         keepalives++;
     }
@@ -60,6 +67,12 @@ final class HeldStream implements SseListener {
     /** The longest silence so far, counting the one still running now. */
     long maxGapNanos(long now) {
         return live() ? Math.max(maxGapNanos, now - lastBeatNanos) : maxGapNanos;
+    }
+
+    /** The longest silence inside the window, counting the one still running now. */
+    long windowMaxGapNanos(long now) {
+        return live() ? Math.max(windowMaxGapNanos, now - Math.max(lastBeatNanos, windowStart.get()))
+                : windowMaxGapNanos;
     }
 
     private void release() {
