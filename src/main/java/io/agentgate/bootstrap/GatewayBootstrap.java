@@ -7,6 +7,9 @@ import io.agentgate.db.Database;
 import io.agentgate.http.HttpSurface;
 import io.agentgate.model.DemoModel;
 import io.agentgate.model.ModelClient;
+import io.agentgate.model.OpenAiCompatibleClient;
+import io.agentgate.model.UpstreamSettings;
+import io.agentgate.tools.ToolRegistry;
 import io.agentgate.sse.KeepaliveScheduler;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -55,7 +58,11 @@ public class GatewayBootstrap implements ServletContextListener {
                 ? given
                 : createModel(config);
 
-        gateway = new Gateway(config, database, model, new Agent(model), agentExecutor, keepalives);
+        // The web application's class loader, so tools in WEB-INF/lib jars are found.
+        ToolRegistry tools = ToolRegistry.load(context.getClassLoader());
+        Agent agent = new Agent(model, tools, config.maxIterations());
+
+        gateway = new Gateway(config, database, model, agent, agentExecutor, keepalives);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         HttpSurface.register(context, gateway);
         log.info("agentgate ready (model: {})", String.join(", ", model.modelIds()));
@@ -78,12 +85,22 @@ public class GatewayBootstrap implements ServletContextListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        gateway.model().close();
         gateway.database().close();
         event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);
         gateway = null;
     }
 
     private static ModelClient createModel(GatewayConfig config) {
-        return new DemoModel(Duration.ofMillis(20));
+        if (config.upstreamBaseUrl().isEmpty()) {
+            return new DemoModel(Duration.ofMillis(20));
+        }
+        return new OpenAiCompatibleClient(new UpstreamSettings(
+                config.upstreamBaseUrl().get(),
+                config.upstreamApiKey(),
+                config.model(),
+                config.upstreamConnectTimeout(),
+                config.upstreamReadTimeout(),
+                UpstreamSettings.RetryPolicy.DEFAULT));
     }
 }

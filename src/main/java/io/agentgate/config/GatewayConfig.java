@@ -23,7 +23,10 @@ public record GatewayConfig(
         Duration keepaliveInterval,
         long maxRequestBytes,
         List<String> corsOrigins,
-        int dbPoolSize) {
+        int dbPoolSize,
+        int maxIterations,
+        Duration upstreamConnectTimeout,
+        Duration upstreamReadTimeout) {
 
     /** The model id served when no upstream is configured. */
     public static final String DEMO_MODEL = "demo";
@@ -47,6 +50,9 @@ public record GatewayConfig(
                 + ", keepalive=" + keepaliveInterval
                 + ", maxRequestBytes=" + maxRequestBytes
                 + ", corsOrigins=" + corsOrigins
-                + ", dbPoolSize=" + dbPoolSize + "]";
+                + ", dbPoolSize=" + dbPoolSize
+                + ", maxIterations=" + maxIterations
+                + ", upstreamConnectTimeout=" + upstreamConnectTimeout
+                + ", upstreamReadTimeout=" + upstreamReadTimeout + "]";
     }
 }
