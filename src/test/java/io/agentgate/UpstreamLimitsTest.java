@@ -1,0 +1,115 @@
+package io.agentgate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.InternalServerException;
+import com.openai.errors.OpenAIServiceException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import io.agentgate.testing.FakeUpstream;
+import io.agentgate.testing.FakeUpstream.Script;
+import io.agentgate.testing.RecordingTool;
+import io.agentgate.testing.TestGateway;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The limits that need their own settings: a short idle-read timeout against an upstream that
+ * hangs, the iteration cap, and an upstream that is not there at all.
+ */
+class UpstreamLimitsTest {
+
+    private static FakeUpstream upstream;
+    private static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        upstream = FakeUpstream.start();
+        Map<String, String> settings = new HashMap<>(upstream.gatewaySettings());
+        settings.put("AGENTGATE_UPSTREAM_READ_TIMEOUT_SECONDS", "0.5");
+        settings.put("AGENTGATE_MAX_ITERATIONS", "2");
+        gateway = TestGateway.start(settings);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        upstream.reset();
+        RecordingTool.reset();
+    }
+
+    @Test
+    void upstreamThatNeverAnswersIsATimeout() {
+        upstream.enqueue(Script.hang());
+
+        InternalServerException e = assertThrows(InternalServerException.class,
+                () -> gateway.openAi().chat().completions().create(AgentLoopTest.params("hello?")));
+
+        assertEquals(504, e.statusCode());
+        assertEquals("timeout", e.code().orElseThrow());
+        assertEquals(1, upstream.requestCount(), "a timeout is not retried");
+    }
+
+    @Test
+    void upstreamThatGoesSilentMidStreamIsATimeout() {
+        upstream.enqueue(Script.text("first words then silence").hangAfter(3));
+        StringBuilder text = new StringBuilder();
+
+        OpenAIServiceException e = assertThrows(OpenAIServiceException.class, () -> {
+            try (StreamResponse<ChatCompletionChunk> stream = gateway.openAi().chat().completions()
+                    .createStreaming(AgentLoopTest.params("talk"))) {
+                stream.stream().forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)));
+            }
+        });
+
+        assertEquals("timeout", e.code().orElseThrow());
+        assertEquals("first words ", text.toString());
+    }
+
+    @Test
+    void theIterationCapEndsAnEndlessToolLoop() {
+        upstream.enqueue(
+                Script.toolCall("call_1", RecordingTool.NAME, "{\"note\": \"one\"}"),
+                Script.toolCall("call_2", RecordingTool.NAME, "{\"note\": \"two\"}"));
+
+        ChatCompletion completion = gateway.openAi().chat().completions().create(AgentLoopTest.params("loop"));
+
+        assertEquals(ChatCompletion.Choice.FinishReason.LENGTH, completion.choices().get(0).finishReason());
+        assertTrue(completion.choices().get(0).message().content().orElseThrow()
+                .endsWith("Stopped after 2 model calls without a final answer (AGENTGATE_MAX_ITERATIONS)."));
+        assertEquals(2, upstream.requestCount());
+        assertEquals(2, RecordingTool.calls().size());
+    }
+
+    @Test
+    void unreachableUpstreamIsRetriedThenAnUpstreamError() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Map<String, String> settings = new HashMap<>(upstream.gatewaySettings());
+        settings.put("AGENTGATE_UPSTREAM_BASE_URL", "http://127.0.0.1:" + closedPort + "/v1");
+        try (TestGateway unreachable = TestGateway.start(settings)) {
+            InternalServerException e = assertThrows(InternalServerException.class,
+                    () -> unreachable.openAi().chat().completions().create(AgentLoopTest.params("hi")));
+
+            assertEquals(502, e.statusCode());
+            assertEquals("upstream_error", e.code().orElseThrow());
+            assertTrue(e.getMessage().contains("unreachable"), e.getMessage());
+            assertTrue(!e.getMessage().contains(String.valueOf(closedPort)), "no internal address leaks");
+        }
+    }
+}
