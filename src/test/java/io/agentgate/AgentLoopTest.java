@@ -144,6 +144,24 @@ class AgentLoopTest {
     }
 
     @Test
+    void keepalivesFlowWhileASlowToolRuns() throws Exception {
+        upstream.enqueue(
+                Script.toolCall("call_1", RecordingTool.NAME, "{\"note\": \"slow\", \"sleep_ms\": 800}"),
+                Script.text("Done."));
+
+        HttpResponse<String> response = gateway.postJson("/v1/chat/completions",
+                "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"go slow\"}]}");
+
+        String body = response.body();
+        int progress = body.indexOf("[tool] " + RecordingTool.NAME);
+        int answer = body.indexOf("Done.");
+        assertTrue(progress > 0 && answer > progress, body);
+        assertTrue(body.substring(progress, answer).contains(": keepalive"),
+                "the 0.2 s keepalive covers the 0.8 s tool: " + body);
+        assertTrue(body.endsWith("data: [DONE]\n\n"), body);
+    }
+
+    @Test
     void truncatedToolArgumentsAreNeverExecutedWhateverTheFinishReason() {
         // A router rewrote "length" to "tool_calls": the arguments themselves show the cut.
         upstream.enqueue(Script.toolCalls("tool_calls",

@@ -19,7 +19,7 @@ final class UpstreamErrors {
     private static final int MAX_MESSAGE = 300;
     private static final Pattern URL = Pattern.compile("(?i)\\b[a-z][a-z0-9+.-]*://\\S+");
     private static final Pattern BEARER = Pattern.compile("(?i)bearer\\s+\\S+");
-    private static final Pattern KEY_LIKE = Pattern.compile("\\b(sk|pk|rk|key|tok)[-_][A-Za-z0-9_*.-]{6,}");
+    private static final Pattern KEY_LIKE = Pattern.compile("\\b(sk|pk|rk|key|tok)[-_][A-Za-z0-9_-]{6,}");
 
     private UpstreamErrors() {}
 

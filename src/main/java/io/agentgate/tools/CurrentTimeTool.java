@@ -59,7 +59,7 @@ public final class CurrentTimeTool implements Tool {
         return Json.createObjectBuilder()
                 .add("timezone", zone.getId())
                 .add("iso", now.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
-                .add("weekday", now.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ROOT))
+                .add("weekday", now.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH))
                 .build()
                 .toString();
     }

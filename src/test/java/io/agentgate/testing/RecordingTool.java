@@ -31,7 +31,7 @@ public final class RecordingTool implements Tool {
 
     @Override
     public String description() {
-        return "Records a note (test only). Set fail=true to make it throw.";
+        return "Records a note (test only). Set fail=true to make it throw, sleep_ms to make it slow.";
     }
 
     @Override
@@ -39,13 +39,15 @@ public final class RecordingTool implements Tool {
         return Json.createObjectBuilder().add("type", "object")
                 .add("properties", Json.createObjectBuilder()
                         .add("note", Json.createObjectBuilder().add("type", "string"))
-                        .add("fail", Json.createObjectBuilder().add("type", "boolean")))
+                        .add("fail", Json.createObjectBuilder().add("type", "boolean"))
+                        .add("sleep_ms", Json.createObjectBuilder().add("type", "integer")))
                 .build();
     }
 
     @Override
-    public String execute(JsonObject arguments) {
+    public String execute(JsonObject arguments) throws InterruptedException {
         CALLS.add(arguments);
+        Thread.sleep(arguments.getInt("sleep_ms", 0));
         if (arguments.getBoolean("fail", false)) {
             throw new IllegalStateException("the recorder was told to fail");
         }
