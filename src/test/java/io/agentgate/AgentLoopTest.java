@@ -20,6 +20,7 @@ import io.agentgate.testing.FakeUpstream.Call;
 import io.agentgate.testing.FakeUpstream.Received;
 import io.agentgate.testing.FakeUpstream.Script;
 import io.agentgate.testing.RecordingTool;
+import io.agentgate.testing.RunsTable;
 import io.agentgate.testing.TestGateway;
 import jakarta.json.JsonObject;
 import java.io.BufferedReader;
@@ -64,13 +65,14 @@ class AgentLoopTest {
     }
 
     @BeforeEach
-    void resetUpstream() {
+    void reset() throws Exception {
         upstream.reset();
         RecordingTool.reset();
+        RunsTable.clear(gateway);
     }
 
     @Test
-    void normalTextStreamsThroughWithToolsAdvertised() {
+    void normalTextStreamsThroughWithToolsAdvertised() throws Exception {
         upstream.enqueue(Script.text("Hello from the upstream model."));
 
         Streamed result = stream("hi");
@@ -103,7 +105,7 @@ class AgentLoopTest {
     }
 
     @Test
-    void oneToolRoundTripFeedsTheResultBack() {
+    void oneToolRoundTripFeedsTheResultBack() throws Exception {
         upstream.enqueue(
                 Script.toolCall("call_1", "calculate", "{\"expression\": \"6 * 7\"}"),
                 Script.text("The answer is 42."));
@@ -123,6 +125,7 @@ class AgentLoopTest {
         assertEquals("tool", toolResult.getString("role"));
         assertEquals("call_1", toolResult.getString("tool_call_id"));
         assertEquals("42", toolResult.getString("content"));
+        assertRunOutcome("completed");
     }
 
     @Test
@@ -162,7 +165,7 @@ class AgentLoopTest {
     }
 
     @Test
-    void truncatedToolArgumentsAreNeverExecutedWhateverTheFinishReason() {
+    void truncatedToolArgumentsAreNeverExecutedWhateverTheFinishReason() throws Exception {
         // A router rewrote "length" to "tool_calls": the arguments themselves show the cut.
         upstream.enqueue(Script.toolCalls("tool_calls",
                 new Call("call_ok", RecordingTool.NAME, "{\"note\": \"complete\"}"),
@@ -179,7 +182,7 @@ class AgentLoopTest {
     }
 
     @Test
-    void invalidToolArgumentsAreRetriedThreeTimesThenTheTurnFails() {
+    void invalidToolArgumentsAreRetriedThreeTimesThenTheTurnFails() throws Exception {
         for (int i = 0; i < 3; i++) {
             upstream.enqueue(Script.toolCall("call_" + i, RecordingTool.NAME, "{\"note\": not json}"));
         }
@@ -211,7 +214,7 @@ class AgentLoopTest {
     }
 
     @Test
-    void lengthWithOnlyReasoningEndsWithThinkingBudgetExhausted() {
+    void lengthWithOnlyReasoningEndsWithThinkingBudgetExhausted() throws Exception {
         upstream.enqueue(Script.text("<think type=\"deep\">Let me weigh every possibility carefully and", "length"));
 
         Streamed result = stream("a hard question");
@@ -221,6 +224,7 @@ class AgentLoopTest {
         assertTrue(result.text().contains("max_tokens"), "tells the user what to do: " + result.text());
         assertEquals(List.of(ChatCompletionChunk.Choice.FinishReason.LENGTH), result.finishes());
         assertEquals(1, upstream.requestCount(), "no continuation for exhausted thinking");
+        assertRunOutcome("completed");
     }
 
     @Test
@@ -257,7 +261,7 @@ class AgentLoopTest {
     }
 
     @Test
-    void upstream500IsRetriedThenReportedAsUpstreamError() {
+    void upstream500IsRetriedThenReportedAsUpstreamError() throws Exception {
         for (int i = 0; i < 3; i++) {
             upstream.enqueue(Script.status(500, "{\"error\":{\"message\":\"model crashed\"}}"));
         }
@@ -273,7 +277,7 @@ class AgentLoopTest {
     }
 
     @Test
-    void upstream429ThenSuccessIsRetriedTransparently() {
+    void upstream429ThenSuccessIsRetriedTransparently() throws Exception {
         upstream.enqueue(Script.status(429, "{\"error\":{\"message\":\"slow down\"}}"), Script.text("Made it."));
 
         Streamed result = stream("hi");
@@ -281,10 +285,11 @@ class AgentLoopTest {
         assertNull(result.error());
         assertEquals("Made it.", result.text());
         assertEquals(2, upstream.requestCount());
+        assertRunOutcome("completed");
     }
 
     @Test
-    void upstream400IsNotRetriedAndItsMessageIsRedacted() {
+    void upstream400IsNotRetriedAndItsMessageIsRedacted() throws Exception {
         upstream.enqueue(Script.status(400, "{\"error\":{\"message\":\"Context too long for key "
                 + FakeUpstream.API_KEY + ", see https://internal.example/docs?token=abc\"}}"));
 
@@ -296,10 +301,11 @@ class AgentLoopTest {
         assertFalse(message.contains(FakeUpstream.API_KEY), message);
         assertFalse(message.contains("internal.example"), message);
         assertEquals(1, upstream.requestCount());
+        assertRunOutcome("upstream_error");
     }
 
     @Test
-    void errorFrameInTheUpstreamStreamIsAnUpstreamError() {
+    void errorFrameInTheUpstreamStreamIsAnUpstreamError() throws Exception {
         upstream.enqueue(Script.errorFrame("overloaded"));
 
         Streamed result = stream("hi");
@@ -307,10 +313,11 @@ class AgentLoopTest {
         assertEquals("upstream_error", result.errorCode());
         assertTrue(result.error().getMessage().contains("overloaded"), result.error().getMessage());
         assertEquals(1, upstream.requestCount());
+        assertRunOutcome("upstream_error");
     }
 
     @Test
-    void upstreamCutMidStreamIsStreamInterruptedAndNotRetried() {
+    void upstreamCutMidStreamIsStreamInterruptedAndNotRetried() throws Exception {
         upstream.enqueue(Script.text("one two three four five").cutAfter(3));
 
         Streamed result = stream("count");
@@ -322,7 +329,7 @@ class AgentLoopTest {
     }
 
     @Test
-    void upstreamStreamEndingWithoutFinishIsStreamInterrupted() {
+    void upstreamStreamEndingWithoutFinishIsStreamInterrupted() throws Exception {
         upstream.enqueue(Script.text("one two three").closeAfter(2));
 
         InternalServerException e = assertThrows(InternalServerException.class,
@@ -330,6 +337,7 @@ class AgentLoopTest {
 
         assertEquals(502, e.statusCode());
         assertEquals("stream_interrupted", e.code().orElseThrow());
+        assertRunOutcome("stream_interrupted");
     }
 
     @Test
@@ -395,13 +403,8 @@ class AgentLoopTest {
         }
     }
 
-    /**
-     * TODO(lead, after merging the runs table): assert the latest row of {@code runs} has this
-     * outcome ({@code completed}, {@code stream_interrupted}, {@code upstream_error},
-     * {@code agent_error}, {@code cancelled}, {@code timeout}). The outcomes are asserted through
-     * the HTTP API above until then.
-     */
-    private static void assertRunOutcome(String expectedOutcome) {
-        assertNotNull(expectedOutcome);
+    /** The runs table holds exactly this test's run, ended with this outcome. */
+    private static void assertRunOutcome(String expectedOutcome) throws Exception {
+        RunsTable.assertOnlyRun(gateway, expectedOutcome);
     }
 }

@@ -12,6 +12,7 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import io.agentgate.testing.FakeUpstream;
 import io.agentgate.testing.FakeUpstream.Script;
 import io.agentgate.testing.RecordingTool;
+import io.agentgate.testing.RunsTable;
 import io.agentgate.testing.TestGateway;
 import java.net.ServerSocket;
 import java.util.HashMap;
@@ -46,13 +47,14 @@ class UpstreamLimitsTest {
     }
 
     @BeforeEach
-    void reset() {
+    void reset() throws Exception {
         upstream.reset();
         RecordingTool.reset();
+        RunsTable.clear(gateway);
     }
 
     @Test
-    void upstreamThatNeverAnswersIsATimeout() {
+    void upstreamThatNeverAnswersIsATimeout() throws Exception {
         upstream.enqueue(Script.hang());
 
         InternalServerException e = assertThrows(InternalServerException.class,
@@ -61,10 +63,11 @@ class UpstreamLimitsTest {
         assertEquals(504, e.statusCode());
         assertEquals("timeout", e.code().orElseThrow());
         assertEquals(1, upstream.requestCount(), "a timeout is not retried");
+        RunsTable.assertOnlyRun(gateway, "timeout");
     }
 
     @Test
-    void upstreamThatGoesSilentMidStreamIsATimeout() {
+    void upstreamThatGoesSilentMidStreamIsATimeout() throws Exception {
         upstream.enqueue(Script.text("first words then silence").hangAfter(3));
         StringBuilder text = new StringBuilder();
 
@@ -77,10 +80,11 @@ class UpstreamLimitsTest {
 
         assertEquals("timeout", e.code().orElseThrow());
         assertEquals("first words ", text.toString());
+        RunsTable.assertOnlyRun(gateway, "timeout");
     }
 
     @Test
-    void theIterationCapEndsAnEndlessToolLoop() {
+    void theIterationCapEndsAnEndlessToolLoop() throws Exception {
         upstream.enqueue(
                 Script.toolCall("call_1", RecordingTool.NAME, "{\"note\": \"one\"}"),
                 Script.toolCall("call_2", RecordingTool.NAME, "{\"note\": \"two\"}"));
@@ -92,6 +96,7 @@ class UpstreamLimitsTest {
                 .endsWith("Stopped after 2 model calls without a final answer (AGENTGATE_MAX_ITERATIONS)."));
         assertEquals(2, upstream.requestCount());
         assertEquals(2, RecordingTool.calls().size());
+        RunsTable.assertOnlyRun(gateway, "completed");
     }
 
     @Test
@@ -110,6 +115,7 @@ class UpstreamLimitsTest {
             assertEquals("upstream_error", e.code().orElseThrow());
             assertTrue(e.getMessage().contains("unreachable"), e.getMessage());
             assertTrue(!e.getMessage().contains(String.valueOf(closedPort)), "no internal address leaks");
+            RunsTable.assertOnlyRun(unreachable, "upstream_error");
         }
     }
 }

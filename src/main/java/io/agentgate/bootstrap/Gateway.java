@@ -4,7 +4,10 @@ import io.agentgate.agent.Agent;
 import io.agentgate.config.GatewayConfig;
 import io.agentgate.db.Database;
 import io.agentgate.model.ModelClient;
+import io.agentgate.runs.RunTracker;
+import io.agentgate.security.Secrets;
 import io.agentgate.sse.KeepaliveScheduler;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -17,7 +20,10 @@ public record Gateway(
         ModelClient model,
         Agent agent,
         ExecutorService agentExecutor,
-        KeepaliveScheduler keepalives) {
+        KeepaliveScheduler keepalives,
+        RunTracker runs,
+        PrometheusMeterRegistry metrics,
+        Secrets secrets) {
 
     /** Servlet context attribute under which the running gateway is published. */
     public static final String ATTRIBUTE = Gateway.class.getName();

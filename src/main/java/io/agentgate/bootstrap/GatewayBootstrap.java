@@ -9,16 +9,22 @@ import io.agentgate.model.DemoModel;
 import io.agentgate.model.ModelClient;
 import io.agentgate.model.OpenAiCompatibleClient;
 import io.agentgate.model.UpstreamSettings;
-import io.agentgate.tools.ToolRegistry;
+import io.agentgate.runs.RunTracker;
+import io.agentgate.security.Secrets;
 import io.agentgate.sse.KeepaliveScheduler;
+import io.agentgate.tools.ToolRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
-import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +67,14 @@ public class GatewayBootstrap implements ServletContextListener {
         // The web application's class loader, so tools in WEB-INF/lib jars are found.
         ToolRegistry tools = ToolRegistry.load(context.getClassLoader());
         Agent agent = new Agent(model, tools, config.maxIterations());
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Gauge.builder("agentgate.sse.streams.open", keepalives, KeepaliveScheduler::openStreams)
+                .description("SSE streams currently open").register(metrics);
+        Secrets secrets = new Secrets(Stream.of(config.apiKey(), config.upstreamApiKey())
+                .flatMap(Optional::stream).toList());
 
-        gateway = new Gateway(config, database, model, agent, agentExecutor, keepalives);
+        gateway = new Gateway(config, database, model, agent, agentExecutor, keepalives,
+                new RunTracker(database.dataSource(), metrics), metrics, secrets);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         HttpSurface.register(context, gateway);
         log.info("agentgate ready (model: {})", String.join(", ", model.modelIds()));
@@ -87,13 +99,14 @@ public class GatewayBootstrap implements ServletContextListener {
         }
         gateway.model().close();
         gateway.database().close();
+        gateway.metrics().close();
         event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);
         gateway = null;
     }
 
     private static ModelClient createModel(GatewayConfig config) {
         if (config.upstreamBaseUrl().isEmpty()) {
-            return new DemoModel(Duration.ofMillis(20));
+            return new DemoModel(config.demoWordDelay());
         }
         return new OpenAiCompatibleClient(new UpstreamSettings(
                 config.upstreamBaseUrl().get(),

@@ -48,6 +48,7 @@ public final class ConfigLoader {
                 s.longValue("AGENTGATE_MAX_REQUEST_BYTES", 1_000_000L),
                 s.list("AGENTGATE_CORS_ORIGINS"),
                 s.integer("AGENTGATE_DB_POOL_SIZE", 10),
+                Duration.ofMillis(s.longValue("AGENTGATE_DEMO_WORD_DELAY_MS", 20)),
                 s.positiveInteger("AGENTGATE_MAX_ITERATIONS", 20),
                 s.duration("AGENTGATE_UPSTREAM_CONNECT_TIMEOUT_SECONDS", 10),
                 s.duration("AGENTGATE_UPSTREAM_READ_TIMEOUT_SECONDS", 120));

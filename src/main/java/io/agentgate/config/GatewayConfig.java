@@ -24,6 +24,7 @@ public record GatewayConfig(
         long maxRequestBytes,
         List<String> corsOrigins,
         int dbPoolSize,
+        Duration demoWordDelay,
         int maxIterations,
         Duration upstreamConnectTimeout,
         Duration upstreamReadTimeout) {
@@ -51,6 +52,7 @@ public record GatewayConfig(
                 + ", maxRequestBytes=" + maxRequestBytes
                 + ", corsOrigins=" + corsOrigins
                 + ", dbPoolSize=" + dbPoolSize
+                + ", demoWordDelay=" + demoWordDelay
                 + ", maxIterations=" + maxIterations
                 + ", upstreamConnectTimeout=" + upstreamConnectTimeout
                 + ", upstreamReadTimeout=" + upstreamReadTimeout + "]";

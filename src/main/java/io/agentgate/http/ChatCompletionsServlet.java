@@ -9,6 +9,8 @@ import io.agentgate.api.ApiError;
 import io.agentgate.api.ChatCompletion;
 import io.agentgate.api.CompletionId;
 import io.agentgate.bootstrap.Gateway;
+import io.agentgate.runs.RunStart;
+import io.agentgate.runs.RunTracker.Run;
 import io.agentgate.sse.ChunkStream;
 import io.agentgate.sse.SseStream;
 import jakarta.servlet.AsyncContext;
@@ -21,13 +23,15 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/chat/completions}. The request thread only validates and hands over: the agent
  * runs on the gateway's agent executor and the response (SSE or JSON) is written from there through
- * the {@link AsyncContext}, which this servlet owns until the turn ends.
+ * the {@link AsyncContext}, which this servlet owns until the turn ends. Every turn is one run in
+ * the runs ledger, ended exactly once: completed, failed by kind, or cancelled.
  */
 final class ChatCompletionsServlet extends HttpServlet {
 
@@ -51,104 +55,162 @@ final class ChatCompletionsServlet extends HttpServlet {
             return;
         }
         AgentRequest agentRequest = new AgentRequest(chat.model(), chat.messages());
-        CompletionId id = CompletionId.fresh(chat.model());
         AsyncContext async = req.startAsync();
         async.setTimeout(0);
+        Turn turn = new Turn(async, agentRequest, CompletionId.fresh(chat.model()),
+                gateway.runs().begin(RunStart.stateless(chat.model(), chat.stream())));
         if (chat.stream()) {
-            stream(async, agentRequest, id);
+            turn.stream();
         } else {
-            respondWhole(async, agentRequest, id);
+            turn.respondWhole();
         }
     }
 
-    private void stream(AsyncContext async, AgentRequest request, CompletionId id) throws IOException {
-        SseStream sse = SseStream.open(async, Map.of());
-        ChunkStream chunks = new ChunkStream(sse, id);
-        chunks.start();
-        gateway.keepalives().register(sse);
-        Future<?> task = submit(async, () -> {
-            try {
-                chunks.finish(runAgent(request, chunks));
-            } catch (AgentFailure failure) {
-                if (failure.kind() == FailureKind.CANCELLED) {
-                    sse.close();
-                } else {
-                    chunks.fail(failure);
+    /** One user turn in flight: its async response, its agent task and its run record. */
+    private final class Turn {
+
+        private final AsyncContext async;
+        private final AgentRequest request;
+        private final CompletionId id;
+        private final Run run;
+        private final AtomicBoolean agentStarted = new AtomicBoolean();
+        private volatile Future<?> task;
+
+        Turn(AsyncContext async, AgentRequest request, CompletionId id, Run run) {
+            this.async = async;
+            this.request = request;
+            this.id = id;
+            this.run = run;
+        }
+
+        void stream() throws IOException {
+            SseStream sse = SseStream.open(async, Map.of());
+            ChunkStream chunks = new ChunkStream(sse, id);
+            sse.onDisconnect(this::cancel);
+            async.addListener(new ClientLossListener(sse::clientGone));
+            chunks.start();
+            gateway.keepalives().register(sse);
+            submit(() -> {
+                try {
+                    AgentResult result = runAgent(chunks);
+                    if (!sse.isOpen()) {
+                        // The client left while the agent was finishing: nobody received the answer.
+                        throw cancelled(null);
+                    }
+                    run.completed(result.usage());
+                    chunks.finish(result);
+                } catch (AgentFailure failure) {
+                    run.failed(failure);
+                    if (failure.kind() == FailureKind.CANCELLED) {
+                        sse.close();
+                    } else {
+                        chunks.fail(errorBody(failure));
+                    }
+                } finally {
+                    gateway.keepalives().unregister(sse);
                 }
-            } finally {
-                gateway.keepalives().unregister(sse);
-            }
-        });
-        if (task != null) {
-            sse.onDisconnect(() -> task.cancel(true));
-            async.addListener(new ClientLossListener(sse));
+            });
         }
-    }
 
-    private void respondWhole(AsyncContext async, AgentRequest request, CompletionId id) {
-        submit(async, () -> {
-            HttpServletResponse response = (HttpServletResponse) async.getResponse();
+        void respondWhole() {
+            async.addListener(new ClientLossListener(this::cancel));
+            submit(() -> {
+                HttpServletResponse response = (HttpServletResponse) async.getResponse();
+                try {
+                    AgentResult result = runAgent(AgentListener.NONE);
+                    run.completed(result.usage());
+                    Responses.json(response, 200, ChatCompletion.of(id,
+                            new ChatCompletion.Message("assistant", result.content(), null),
+                            result.finishReason(), result.usage()));
+                } catch (AgentFailure failure) {
+                    run.failed(failure);
+                    if (failure.kind() != FailureKind.CANCELLED) {
+                        writeFailure(response, failure.httpStatus(), errorBody(failure));
+                    }
+                } catch (IOException e) {
+                    log.debug("client gone before the response was written", e);
+                } finally {
+                    async.complete();
+                }
+            });
+        }
+
+        /** Runs the agent, turning every way it can end into a result or an {@link AgentFailure}. */
+        private AgentResult runAgent(AgentListener listener) {
             try {
-                AgentResult result = runAgent(request, AgentListener.NONE);
-                Responses.json(response, 200, ChatCompletion.of(id,
-                        new ChatCompletion.Message("assistant", result.content(), null),
-                        result.finishReason(), result.usage()));
+                return gateway.agent().run(request, listener);
+            } catch (InterruptedException e) {
+                // Keep the interrupt visible to whatever runs after us on this thread.
+                Thread.currentThread().interrupt();
+                throw cancelled(e);
             } catch (AgentFailure failure) {
-                writeFailure(response, failure);
-            } catch (IOException e) {
-                log.debug("client gone before the response was written", e);
-            } finally {
+                if (failure.kind() != FailureKind.CANCELLED) {
+                    log.warn("Run {} failed: {} ({})", run.start().runId(), failure.kind().code(), failure.getMessage());
+                    log.debug("Run failure detail", failure);
+                }
+                throw failure;
+            } catch (RuntimeException e) {
+                log.error("Run {} crashed in agent code: {}", run.start().runId(),
+                        gateway.secrets().redact(e.getClass().getName() + ": " + e.getMessage()));
+                log.debug("Agent crash detail", e);
+                throw new AgentFailure(FailureKind.AGENT_ERROR, "The agent failed while answering this request.", e);
+            }
+        }
+
+        private void submit(Runnable body) {
+            try {
+                task = gateway.agentExecutor().submit(() -> {
+                    agentStarted.set(true);
+                    body.run();
+                });
+            } catch (RejectedExecutionException e) {
+                log.warn("Agent executor is shut down; refusing request");
+                run.failed(cancelled(e));
+                try {
+                    Responses.error((HttpServletResponse) async.getResponse(), 503,
+                            ApiError.of("The gateway is shutting down.", "server_error", null, "unavailable"));
+                } catch (IOException | IllegalStateException ignored) {
+                    // response already committed (stream): nothing more can be said
+                }
                 async.complete();
             }
-        });
+        }
+
+        /** The client is gone: stop the agent. A run that never started is ended here instead. */
+        private void cancel() {
+            Future<?> f = task;
+            if (f != null) {
+                f.cancel(true);
+            }
+            if (!agentStarted.get()) {
+                run.failed(cancelled(null));
+            }
+        }
     }
 
-    private static void writeFailure(HttpServletResponse response, AgentFailure failure) {
+    private static AgentFailure cancelled(Throwable cause) {
+        return new AgentFailure(FailureKind.CANCELLED, "The request was cancelled.", cause);
+    }
+
+    /** The client-facing error: the failure's own safe message, redacted once more in case it echoes upstream text. */
+    private ApiError errorBody(AgentFailure failure) {
+        return ApiError.of(gateway.secrets().redact(failure.getMessage()), failure.kind().errorType(), null,
+                failure.kind().code());
+    }
+
+    private static void writeFailure(HttpServletResponse response, int status, ApiError body) {
         try {
-            Responses.error(response, failure.httpStatus(),
-                    ApiError.of(failure.getMessage(), failure.kind().errorType(), null, failure.kind().code()));
+            Responses.error(response, status, body);
         } catch (IOException e) {
             log.debug("client gone before the error was written", e);
         }
     }
 
-    /** Runs the agent, turning every way it can end into a result or an {@link AgentFailure}. */
-    private AgentResult runAgent(AgentRequest request, AgentListener listener) {
-        try {
-            return gateway.agent().run(request, listener);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AgentFailure(FailureKind.CANCELLED, "The request was cancelled.", e);
-        } catch (AgentFailure failure) {
-            throw failure;
-        } catch (RuntimeException e) {
-            log.error("Agent crashed: {}", e.toString());
-            log.debug("Agent crash detail", e);
-            throw new AgentFailure(FailureKind.AGENT_ERROR, "The agent failed while answering this request.", e);
-        }
-    }
-
-    private Future<?> submit(AsyncContext async, Runnable turn) {
-        try {
-            return gateway.agentExecutor().submit(turn);
-        } catch (RejectedExecutionException e) {
-            log.warn("Agent executor is shut down; refusing request");
-            try {
-                Responses.error((HttpServletResponse) async.getResponse(), 503,
-                        ApiError.of("The gateway is shutting down.", "server_error", null, "unavailable"));
-            } catch (IOException | IllegalStateException ignored) {
-                // response already committed (stream): nothing more can be said
-            }
-            async.complete();
-            return null;
-        }
-    }
-
-    /** The container tells us the client is gone (error or timeout on the async context). */
-    private record ClientLossListener(SseStream sse) implements AsyncListener {
+    /** The container reports the client gone (error or timeout on the async context). */
+    private record ClientLossListener(Runnable onLoss) implements AsyncListener {
         @Override public void onComplete(AsyncEvent event) {}
-        @Override public void onTimeout(AsyncEvent event) { sse.clientGone(); }
-        @Override public void onError(AsyncEvent event) { sse.clientGone(); }
+        @Override public void onTimeout(AsyncEvent event) { onLoss.run(); }
+        @Override public void onError(AsyncEvent event) { onLoss.run(); }
         @Override public void onStartAsync(AsyncEvent event) {}
     }
 }

@@ -1,5 +1,6 @@
 package io.agentgate.model;
 
+import io.agentgate.security.Secrets;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -12,14 +13,12 @@ import java.util.regex.Pattern;
 /**
  * Turns what an upstream said about a failure into text a client may see. Only the upstream's own
  * {@code error.message} is kept (a context-length complaint is worth passing on), and only after
- * masking anything that could be a credential or an internal address.
+ * masking anything that could be a credential ({@link Secrets}) or an internal address.
  */
 final class UpstreamErrors {
 
     private static final int MAX_MESSAGE = 300;
     private static final Pattern URL = Pattern.compile("(?i)\\b[a-z][a-z0-9+.-]*://\\S+");
-    private static final Pattern BEARER = Pattern.compile("(?i)bearer\\s+\\S+");
-    private static final Pattern KEY_LIKE = Pattern.compile("\\b(sk|pk|rk|key|tok)[-_][A-Za-z0-9_-]{6,}");
 
     private UpstreamErrors() {}
 
@@ -52,13 +51,9 @@ final class UpstreamErrors {
     }
 
     static String redact(String message, Optional<String> apiKey) {
-        String text = message;
-        if (apiKey.isPresent() && !apiKey.get().isBlank()) {
-            text = text.replace(apiKey.get(), "***");
-        }
+        String text = new Secrets(apiKey.stream().toList()).redact(message);
+        // Not secret as such, but an internal address is nobody's business outside.
         text = URL.matcher(text).replaceAll("[url]");
-        text = BEARER.matcher(text).replaceAll("Bearer ***");
-        text = KEY_LIKE.matcher(text).replaceAll("$1-***");
         text = text.replaceAll("\\s+", " ").trim();
         return text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) + "…" : text;
     }

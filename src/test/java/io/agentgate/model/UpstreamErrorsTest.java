@@ -11,12 +11,12 @@ class UpstreamErrorsTest {
     @Test
     void keepsTheUpstreamMessageButMasksSecretsAndAddresses() {
         String raw = "{\"error\":{\"message\":\"Incorrect API key provided: sk-proj-abcdef123456. "
-                + "Authorization: Bearer abc.def See https://platform.example/account?x=1 or my-own-key\"}}";
+                + "See https://platform.example/account?x=1 or my-own-key. Authorization: Bearer abc.def\"}}";
 
         String message = UpstreamErrors.clientMessage("HTTP 401", raw, Optional.of("my-own-key"));
 
-        assertEquals("Upstream model error (HTTP 401): Incorrect API key provided: sk-***. "
-                + "Authorization: Bearer *** See [url] or ***", message);
+        assertEquals("Upstream model error (HTTP 401): Incorrect API key provided: [redacted]. "
+                + "See [url] or [redacted]. Authorization: [redacted]", message);
     }
 
     @Test
