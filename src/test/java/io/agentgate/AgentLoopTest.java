@@ -16,12 +16,12 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.models.Model;
 import io.agentgate.testing.FakeUpstream;
+import io.agentgate.testing.FakeUpstreamGateway;
 import io.agentgate.testing.FakeUpstream.Call;
 import io.agentgate.testing.FakeUpstream.Received;
 import io.agentgate.testing.FakeUpstream.Script;
 import io.agentgate.testing.RecordingTool;
 import io.agentgate.testing.RunsTable;
-import io.agentgate.testing.TestGateway;
 import jakarta.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -31,13 +31,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The agent loop seen from outside: the official OpenAI Java SDK talks to a real gateway, which
@@ -46,41 +43,21 @@ import org.junit.jupiter.api.Test;
  */
 class AgentLoopTest {
 
-    private static FakeUpstream upstream;
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        upstream = FakeUpstream.start();
-        Map<String, String> settings = new HashMap<>(upstream.gatewaySettings());
-        // Keepalives find a vanished client even while the upstream is quiet.
-        settings.put("AGENTGATE_KEEPALIVE_SECONDS", "0.2");
-        gateway = TestGateway.start(settings);
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        upstream.reset();
-        RecordingTool.reset();
-        RunsTable.clear(gateway);
-    }
+    @RegisterExtension
+    static final FakeUpstreamGateway env = FakeUpstreamGateway.withSettings(Map.of(
+            // Keepalives find a vanished client even while the upstream is quiet.
+            "AGENTGATE_KEEPALIVE_SECONDS", "0.2"));
 
     @Test
     void normalTextStreamsThroughWithToolsAdvertised() throws Exception {
-        upstream.enqueue(Script.text("Hello from the upstream model."));
+        env.upstream().enqueue(Script.text("Hello from the upstream model."));
 
         Streamed result = stream("hi");
 
         assertNull(result.error());
         assertEquals("Hello from the upstream model.", result.text());
         assertEquals(List.of(ChatCompletionChunk.Choice.FinishReason.STOP), result.finishes());
-        Received request = upstream.request(0);
+        Received request = env.upstream().request(0);
         assertEquals("/v1/chat/completions", request.path());
         assertEquals("Bearer " + FakeUpstream.API_KEY, request.authorization());
         assertEquals(FakeUpstream.MODEL, request.body().getString("model"));
@@ -93,20 +70,20 @@ class AgentLoopTest {
 
     @Test
     void nonStreamingAnswerCarriesUsageAndModelsListTheUpstreamModel() {
-        upstream.enqueue(Script.text("Four words right here."));
+        env.upstream().enqueue(Script.text("Four words right here."));
 
-        ChatCompletion completion = gateway.openAi().chat().completions().create(params("count"));
+        ChatCompletion completion = env.gateway().openAi().chat().completions().create(params("count"));
 
         assertEquals("Four words right here.", completion.choices().get(0).message().content().orElseThrow());
         assertEquals(ChatCompletion.Choice.FinishReason.STOP, completion.choices().get(0).finishReason());
         assertEquals(4, completion.usage().orElseThrow().completionTokens());
         assertEquals(List.of(FakeUpstream.MODEL),
-                gateway.openAi().models().list().data().stream().map(Model::id).toList());
+                env.gateway().openAi().models().list().data().stream().map(Model::id).toList());
     }
 
     @Test
     void oneToolRoundTripFeedsTheResultBack() throws Exception {
-        upstream.enqueue(
+        env.upstream().enqueue(
                 Script.toolCall("call_1", "calculate", "{\"expression\": \"6 * 7\"}"),
                 Script.text("The answer is 42."));
 
@@ -115,13 +92,13 @@ class AgentLoopTest {
         assertNull(result.error());
         assertEquals("[tool] calculate {\"expression\": \"6 * 7\"}\n\nThe answer is 42.", result.text());
         assertEquals(List.of(ChatCompletionChunk.Choice.FinishReason.STOP), result.finishes());
-        assertEquals(2, upstream.requestCount());
-        JsonObject assistant = upstream.request(1).message(1);
+        assertEquals(2, env.upstream().requestCount());
+        JsonObject assistant = env.upstream().request(1).message(1);
         assertEquals("assistant", assistant.getString("role"));
         assertEquals("call_1", assistant.getJsonArray("tool_calls").getJsonObject(0).getString("id"));
         assertEquals("calculate",
                 assistant.getJsonArray("tool_calls").getJsonObject(0).getJsonObject("function").getString("name"));
-        JsonObject toolResult = upstream.request(1).lastMessage();
+        JsonObject toolResult = env.upstream().request(1).lastMessage();
         assertEquals("tool", toolResult.getString("role"));
         assertEquals("call_1", toolResult.getString("tool_call_id"));
         assertEquals("42", toolResult.getString("content"));
@@ -130,17 +107,17 @@ class AgentLoopTest {
 
     @Test
     void aToolThatThrowsOrDoesNotExistGivesTheModelAnErrorResult() {
-        upstream.enqueue(
+        env.upstream().enqueue(
                 Script.toolCalls("tool_calls",
                         new Call("call_a", RecordingTool.NAME, "{\"fail\": true}"),
                         new Call("call_b", "no_such_tool", "{}")),
                 Script.text("Both tools failed."));
 
-        ChatCompletion completion = gateway.openAi().chat().completions().create(params("try the tools"));
+        ChatCompletion completion = env.gateway().openAi().chat().completions().create(params("try the tools"));
 
         assertTrue(completion.choices().get(0).message().content().orElseThrow().endsWith("Both tools failed."));
         assertEquals(1, RecordingTool.calls().size());
-        Received second = upstream.request(1);
+        Received second = env.upstream().request(1);
         assertEquals("Error: the recorder was told to fail", second.message(1).getString("content"));
         assertTrue(second.lastMessage().getString("content").startsWith("Error: there is no tool named 'no_such_tool'"),
                 second.lastMessage().toString());
@@ -148,11 +125,11 @@ class AgentLoopTest {
 
     @Test
     void keepalivesFlowWhileASlowToolRuns() throws Exception {
-        upstream.enqueue(
+        env.upstream().enqueue(
                 Script.toolCall("call_1", RecordingTool.NAME, "{\"note\": \"slow\", \"sleep_ms\": 800}"),
                 Script.text("Done."));
 
-        HttpResponse<String> response = gateway.postJson("/v1/chat/completions",
+        HttpResponse<String> response = env.gateway().postJson("/v1/chat/completions",
                 "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"go slow\"}]}");
 
         String body = response.body();
@@ -167,7 +144,7 @@ class AgentLoopTest {
     @Test
     void truncatedToolArgumentsAreNeverExecutedWhateverTheFinishReason() throws Exception {
         // A router rewrote "length" to "tool_calls": the arguments themselves show the cut.
-        upstream.enqueue(Script.toolCalls("tool_calls",
+        env.upstream().enqueue(Script.toolCalls("tool_calls",
                 new Call("call_ok", RecordingTool.NAME, "{\"note\": \"complete\"}"),
                 new Call("call_cut", RecordingTool.NAME, "{\"note\": \"this was cut off mid-")));
 
@@ -177,14 +154,14 @@ class AgentLoopTest {
         assertEquals("Response truncated due to output length limit", result.text());
         assertEquals(List.of(ChatCompletionChunk.Choice.FinishReason.LENGTH), result.finishes());
         assertEquals(List.of(), RecordingTool.calls(), "no tool of a truncated response runs");
-        assertEquals(1, upstream.requestCount(), "the turn ends; no retry");
+        assertEquals(1, env.upstream().requestCount(), "the turn ends; no retry");
         assertRunOutcome("completed");
     }
 
     @Test
     void invalidToolArgumentsAreRetriedThreeTimesThenTheTurnFails() throws Exception {
         for (int i = 0; i < 3; i++) {
-            upstream.enqueue(Script.toolCall("call_" + i, RecordingTool.NAME, "{\"note\": not json}"));
+            env.upstream().enqueue(Script.toolCall("call_" + i, RecordingTool.NAME, "{\"note\": not json}"));
         }
 
         Streamed result = stream("record something");
@@ -192,30 +169,30 @@ class AgentLoopTest {
         assertEquals("upstream_error", result.errorCode(), "the stream ends with an error frame");
         assertTrue(result.error().getMessage().contains("invalid JSON arguments for tool '" + RecordingTool.NAME + "'"),
                 result.error().getMessage());
-        assertEquals(3, upstream.requestCount());
-        assertEquals(upstream.request(0).body(), upstream.request(2).body(), "each retry repeats the same call");
+        assertEquals(3, env.upstream().requestCount());
+        assertEquals(env.upstream().request(0).body(), env.upstream().request(2).body(), "each retry repeats the same call");
         assertEquals(List.of(), RecordingTool.calls());
         assertRunOutcome("upstream_error");
     }
 
     @Test
     void invalidToolArgumentsFollowedByValidOnesRecover() {
-        upstream.enqueue(
+        env.upstream().enqueue(
                 Script.toolCall("call_1", RecordingTool.NAME, "{'note': 'single quotes'}"),
                 Script.toolCall("call_2", RecordingTool.NAME, "{\"note\": \"double quotes\"}"),
                 Script.text("Recorded."));
 
-        ChatCompletion completion = gateway.openAi().chat().completions().create(params("record"));
+        ChatCompletion completion = env.gateway().openAi().chat().completions().create(params("record"));
 
         assertTrue(completion.choices().get(0).message().content().orElseThrow().endsWith("Recorded."));
-        assertEquals(3, upstream.requestCount());
+        assertEquals(3, env.upstream().requestCount());
         assertEquals(1, RecordingTool.calls().size());
         assertEquals("double quotes", RecordingTool.calls().get(0).getString("note"));
     }
 
     @Test
     void lengthWithOnlyReasoningEndsWithThinkingBudgetExhausted() throws Exception {
-        upstream.enqueue(Script.text("<think type=\"deep\">Let me weigh every possibility carefully and", "length"));
+        env.upstream().enqueue(Script.text("<think type=\"deep\">Let me weigh every possibility carefully and", "length"));
 
         Streamed result = stream("a hard question");
 
@@ -223,13 +200,13 @@ class AgentLoopTest {
         assertTrue(result.text().contains("Thinking budget exhausted"), result.text());
         assertTrue(result.text().contains("max_tokens"), "tells the user what to do: " + result.text());
         assertEquals(List.of(ChatCompletionChunk.Choice.FinishReason.LENGTH), result.finishes());
-        assertEquals(1, upstream.requestCount(), "no continuation for exhausted thinking");
+        assertEquals(1, env.upstream().requestCount(), "no continuation for exhausted thinking");
         assertRunOutcome("completed");
     }
 
     @Test
     void lengthWithoutReasoningTagsAsksToContinueAndJoinsTheParts() {
-        upstream.enqueue(
+        env.upstream().enqueue(
                 Script.text("The first part", "length"),
                 Script.text(" and the second", "length"),
                 Script.text(" and the end."));
@@ -239,8 +216,8 @@ class AgentLoopTest {
         assertNull(result.error());
         assertEquals("The first part and the second and the end.", result.text());
         assertEquals(List.of(ChatCompletionChunk.Choice.FinishReason.STOP), result.finishes());
-        assertEquals(3, upstream.requestCount());
-        Received third = upstream.request(2);
+        assertEquals(3, env.upstream().requestCount());
+        Received third = env.upstream().request(2);
         assertEquals("The first part and the second", third.message(1).getString("content"));
         assertEquals("assistant", third.message(1).getString("role"));
         assertEquals("user", third.lastMessage().getString("role"));
@@ -250,47 +227,47 @@ class AgentLoopTest {
     @Test
     void lengthContinuationGivesUpAfterThreeAttempts() {
         for (int i = 0; i < 3; i++) {
-            upstream.enqueue(Script.text("part" + i + " ", "length"));
+            env.upstream().enqueue(Script.text("part" + i + " ", "length"));
         }
 
         Streamed result = stream("never-ending story");
 
         assertEquals("part0 part1 part2 \n\nResponse truncated due to output length limit", result.text());
         assertEquals(List.of(ChatCompletionChunk.Choice.FinishReason.LENGTH), result.finishes());
-        assertEquals(3, upstream.requestCount());
+        assertEquals(3, env.upstream().requestCount());
     }
 
     @Test
     void upstream500IsRetriedThenReportedAsUpstreamError() throws Exception {
         for (int i = 0; i < 3; i++) {
-            upstream.enqueue(Script.status(500, "{\"error\":{\"message\":\"model crashed\"}}"));
+            env.upstream().enqueue(Script.status(500, "{\"error\":{\"message\":\"model crashed\"}}"));
         }
 
         InternalServerException e = assertThrows(InternalServerException.class,
-                () -> gateway.openAi().chat().completions().create(params("hi")));
+                () -> env.gateway().openAi().chat().completions().create(params("hi")));
 
         assertEquals(502, e.statusCode());
         assertEquals("upstream_error", e.code().orElseThrow());
         assertTrue(e.getMessage().contains("HTTP 500"), e.getMessage());
-        assertEquals(3, upstream.requestCount(), "3 attempts in all");
+        assertEquals(3, env.upstream().requestCount(), "3 attempts in all");
         assertRunOutcome("upstream_error");
     }
 
     @Test
     void upstream429ThenSuccessIsRetriedTransparently() throws Exception {
-        upstream.enqueue(Script.status(429, "{\"error\":{\"message\":\"slow down\"}}"), Script.text("Made it."));
+        env.upstream().enqueue(Script.status(429, "{\"error\":{\"message\":\"slow down\"}}"), Script.text("Made it."));
 
         Streamed result = stream("hi");
 
         assertNull(result.error());
         assertEquals("Made it.", result.text());
-        assertEquals(2, upstream.requestCount());
+        assertEquals(2, env.upstream().requestCount());
         assertRunOutcome("completed");
     }
 
     @Test
     void upstream400IsNotRetriedAndItsMessageIsRedacted() throws Exception {
-        upstream.enqueue(Script.status(400, "{\"error\":{\"message\":\"Context too long for key "
+        env.upstream().enqueue(Script.status(400, "{\"error\":{\"message\":\"Context too long for key "
                 + FakeUpstream.API_KEY + ", see https://internal.example/docs?token=abc\"}}"));
 
         Streamed result = stream("hi");
@@ -300,40 +277,40 @@ class AgentLoopTest {
         assertTrue(message.contains("HTTP 400") && message.contains("Context too long"), message);
         assertFalse(message.contains(FakeUpstream.API_KEY), message);
         assertFalse(message.contains("internal.example"), message);
-        assertEquals(1, upstream.requestCount());
+        assertEquals(1, env.upstream().requestCount());
         assertRunOutcome("upstream_error");
     }
 
     @Test
     void errorFrameInTheUpstreamStreamIsAnUpstreamError() throws Exception {
-        upstream.enqueue(Script.errorFrame("overloaded"));
+        env.upstream().enqueue(Script.errorFrame("overloaded"));
 
         Streamed result = stream("hi");
 
         assertEquals("upstream_error", result.errorCode());
         assertTrue(result.error().getMessage().contains("overloaded"), result.error().getMessage());
-        assertEquals(1, upstream.requestCount());
+        assertEquals(1, env.upstream().requestCount());
         assertRunOutcome("upstream_error");
     }
 
     @Test
     void upstreamCutMidStreamIsStreamInterruptedAndNotRetried() throws Exception {
-        upstream.enqueue(Script.text("one two three four five").cutAfter(3));
+        env.upstream().enqueue(Script.text("one two three four five").cutAfter(3));
 
         Streamed result = stream("count");
 
         assertEquals("one two ", result.text(), "what arrived before the cut was forwarded");
         assertEquals("stream_interrupted", result.errorCode());
-        assertEquals(1, upstream.requestCount());
+        assertEquals(1, env.upstream().requestCount());
         assertRunOutcome("stream_interrupted");
     }
 
     @Test
     void upstreamStreamEndingWithoutFinishIsStreamInterrupted() throws Exception {
-        upstream.enqueue(Script.text("one two three").closeAfter(2));
+        env.upstream().enqueue(Script.text("one two three").closeAfter(2));
 
         InternalServerException e = assertThrows(InternalServerException.class,
-                () -> gateway.openAi().chat().completions().create(params("count")));
+                () -> env.gateway().openAi().chat().completions().create(params("count")));
 
         assertEquals(502, e.statusCode());
         assertEquals("stream_interrupted", e.code().orElseThrow());
@@ -342,13 +319,13 @@ class AgentLoopTest {
 
     @Test
     void clientCancelAbortsTheUpstreamRequest() throws Exception {
-        upstream.enqueue(Script.text("word ".repeat(400)).withDelay(Duration.ofMillis(25)));
-        HttpRequest request = HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
+        env.upstream().enqueue(Script.text("word ".repeat(400)).withDelay(Duration.ofMillis(25)));
+        HttpRequest request = HttpRequest.newBuilder(env.gateway().uri("/v1/chat/completions"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"talk\"}]}"))
                 .build();
-        HttpResponse<InputStream> response = gateway.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = env.gateway().http().send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
             for (String line; (line = lines.readLine()) != null; ) {
@@ -358,9 +335,9 @@ class AgentLoopTest {
             }
         }
 
-        assertTrue(upstream.awaitClientAbort(Duration.ofSeconds(10)), "the gateway aborted its upstream request");
+        assertTrue(env.upstream().awaitClientAbort(Duration.ofSeconds(10)), "the gateway aborted its upstream request");
         awaitNoOpenStreams();
-        assertEquals(1, upstream.requestCount(), "a cancelled turn makes no further model call");
+        assertEquals(1, env.upstream().requestCount(), "a cancelled turn makes no further model call");
         assertRunOutcome("cancelled");
     }
 
@@ -380,7 +357,7 @@ class AgentLoopTest {
         StringBuilder text = new StringBuilder();
         List<ChatCompletionChunk.Choice.FinishReason> finishes = new ArrayList<>();
         try (StreamResponse<ChatCompletionChunk> stream =
-                     gateway.openAi().chat().completions().createStreaming(params(userText))) {
+                     env.gateway().openAi().chat().completions().createStreaming(params(userText))) {
             stream.stream().forEach(chunk -> chunk.choices().forEach(choice -> {
                 choice.delta().content().ifPresent(text::append);
                 choice.finishReason().ifPresent(finishes::add);
@@ -397,7 +374,7 @@ class AgentLoopTest {
 
     private static void awaitNoOpenStreams() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (gateway.gateway().keepalives().openStreams() > 0) {
+        while (env.gateway().gateway().keepalives().openStreams() > 0) {
             assertTrue(System.nanoTime() < deadline, "the cancelled stream was never closed");
             Thread.sleep(20);
         }
@@ -405,6 +382,6 @@ class AgentLoopTest {
 
     /** The runs table holds exactly this test's run, ended with this outcome. */
     private static void assertRunOutcome(String expectedOutcome) throws Exception {
-        RunsTable.assertOnlyRun(gateway, expectedOutcome);
+        RunsTable.assertOnlyRun(env.gateway(), expectedOutcome);
     }
 }

@@ -10,6 +10,7 @@ import com.openai.errors.OpenAIServiceException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import io.agentgate.testing.FakeUpstream;
+import io.agentgate.testing.FakeUpstreamGateway;
 import io.agentgate.testing.FakeUpstream.Script;
 import io.agentgate.testing.RecordingTool;
 import io.agentgate.testing.RunsTable;
@@ -17,10 +18,8 @@ import io.agentgate.testing.TestGateway;
 import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The limits that need their own settings: a short idle-read timeout against an upstream that
@@ -28,51 +27,31 @@ import org.junit.jupiter.api.Test;
  */
 class UpstreamLimitsTest {
 
-    private static FakeUpstream upstream;
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        upstream = FakeUpstream.start();
-        Map<String, String> settings = new HashMap<>(upstream.gatewaySettings());
-        settings.put("AGENTGATE_UPSTREAM_READ_TIMEOUT_SECONDS", "0.5");
-        settings.put("AGENTGATE_MAX_ITERATIONS", "2");
-        gateway = TestGateway.start(settings);
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        upstream.reset();
-        RecordingTool.reset();
-        RunsTable.clear(gateway);
-    }
+    @RegisterExtension
+    static final FakeUpstreamGateway env = FakeUpstreamGateway.withSettings(Map.of(
+            "AGENTGATE_UPSTREAM_READ_TIMEOUT_SECONDS", "0.5",
+            "AGENTGATE_MAX_ITERATIONS", "2"));
 
     @Test
     void upstreamThatNeverAnswersIsATimeout() throws Exception {
-        upstream.enqueue(Script.hang());
+        env.upstream().enqueue(Script.hang());
 
         InternalServerException e = assertThrows(InternalServerException.class,
-                () -> gateway.openAi().chat().completions().create(AgentLoopTest.params("hello?")));
+                () -> env.gateway().openAi().chat().completions().create(AgentLoopTest.params("hello?")));
 
         assertEquals(504, e.statusCode());
         assertEquals("timeout", e.code().orElseThrow());
-        assertEquals(1, upstream.requestCount(), "a timeout is not retried");
-        RunsTable.assertOnlyRun(gateway, "timeout");
+        assertEquals(1, env.upstream().requestCount(), "a timeout is not retried");
+        RunsTable.assertOnlyRun(env.gateway(), "timeout");
     }
 
     @Test
     void upstreamThatGoesSilentMidStreamIsATimeout() throws Exception {
-        upstream.enqueue(Script.text("first words then silence").hangAfter(3));
+        env.upstream().enqueue(Script.text("first words then silence").hangAfter(3));
         StringBuilder text = new StringBuilder();
 
         OpenAIServiceException e = assertThrows(OpenAIServiceException.class, () -> {
-            try (StreamResponse<ChatCompletionChunk> stream = gateway.openAi().chat().completions()
+            try (StreamResponse<ChatCompletionChunk> stream = env.gateway().openAi().chat().completions()
                     .createStreaming(AgentLoopTest.params("talk"))) {
                 stream.stream().forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)));
             }
@@ -80,23 +59,23 @@ class UpstreamLimitsTest {
 
         assertEquals("timeout", e.code().orElseThrow());
         assertEquals("first words ", text.toString());
-        RunsTable.assertOnlyRun(gateway, "timeout");
+        RunsTable.assertOnlyRun(env.gateway(), "timeout");
     }
 
     @Test
     void theIterationCapEndsAnEndlessToolLoop() throws Exception {
-        upstream.enqueue(
+        env.upstream().enqueue(
                 Script.toolCall("call_1", RecordingTool.NAME, "{\"note\": \"one\"}"),
                 Script.toolCall("call_2", RecordingTool.NAME, "{\"note\": \"two\"}"));
 
-        ChatCompletion completion = gateway.openAi().chat().completions().create(AgentLoopTest.params("loop"));
+        ChatCompletion completion = env.gateway().openAi().chat().completions().create(AgentLoopTest.params("loop"));
 
         assertEquals(ChatCompletion.Choice.FinishReason.LENGTH, completion.choices().get(0).finishReason());
         assertTrue(completion.choices().get(0).message().content().orElseThrow()
                 .endsWith("Stopped after 2 model calls without a final answer (AGENTGATE_MAX_ITERATIONS)."));
-        assertEquals(2, upstream.requestCount());
+        assertEquals(2, env.upstream().requestCount());
         assertEquals(2, RecordingTool.calls().size());
-        RunsTable.assertOnlyRun(gateway, "completed");
+        RunsTable.assertOnlyRun(env.gateway(), "completed");
     }
 
     @Test
@@ -105,7 +84,7 @@ class UpstreamLimitsTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        Map<String, String> settings = new HashMap<>(upstream.gatewaySettings());
+        Map<String, String> settings = new HashMap<>(env.upstream().gatewaySettings());
         settings.put("AGENTGATE_UPSTREAM_BASE_URL", "http://127.0.0.1:" + closedPort + "/v1");
         try (TestGateway unreachable = TestGateway.start(settings)) {
             InternalServerException e = assertThrows(InternalServerException.class,
