@@ -16,6 +16,7 @@ import io.agentgate.testing.RecordingTool;
 import io.agentgate.testing.RunsTable;
 import io.agentgate.testing.TestGateway;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class UpstreamLimitsTest {
 
     @RegisterExtension
     static final FakeUpstreamGateway env = FakeUpstreamGateway.withSettings(Map.of(
-            "AGENTGATE_UPSTREAM_READ_TIMEOUT_SECONDS", "0.5",
+            "AGENTGATE_UPSTREAM_READ_TIMEOUT_SECONDS", "1",
             "AGENTGATE_MAX_ITERATIONS", "2"));
 
     @Test
@@ -60,6 +61,17 @@ class UpstreamLimitsTest {
         assertEquals("timeout", e.code().orElseThrow());
         assertEquals("first words ", text.toString());
         RunsTable.assertOnlyRun(env.gateway(), "timeout");
+    }
+
+    @Test
+    void theReadTimeoutIsAnIdleTimeoutNotALimitOnTheWholeStream() throws Exception {
+        // 40 words 40 ms apart: 1.6 s in all, never 1 s of silence.
+        env.upstream().enqueue(Script.text("tick ".repeat(40).trim()).withDelay(Duration.ofMillis(40)));
+
+        ChatCompletion completion = env.gateway().openAi().chat().completions().create(AgentLoopTest.params("slow"));
+
+        assertEquals("tick ".repeat(40).trim(), completion.choices().get(0).message().content().orElseThrow());
+        RunsTable.assertOnlyRun(env.gateway(), "completed");
     }
 
     @Test

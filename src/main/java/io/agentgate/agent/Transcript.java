@@ -25,8 +25,7 @@ final class Transcript implements AgentListener {
             return;
         }
         if (paragraphPending && !text.isEmpty()) {
-            String separator = text.toString().endsWith("\n\n") ? "" : text.toString().endsWith("\n") ? "\n" : "\n\n";
-            emit(separator);
+            emit("\n\n".substring(trailingNewlines()));
         }
         paragraphPending = false;
         emit(delta);
@@ -51,6 +50,15 @@ final class Transcript implements AgentListener {
 
     String text() {
         return text.toString();
+    }
+
+    /** How many of the last two characters are newlines (0, 1 or 2). */
+    private int trailingNewlines() {
+        int n = 0;
+        while (n < 2 && n < text.length() && text.charAt(text.length() - 1 - n) == '\n') {
+            n++;
+        }
+        return n;
     }
 
     private void emit(String delta) {

@@ -43,6 +43,7 @@ public class GatewayBootstrap implements ServletContextListener {
     private static final Logger log = LoggerFactory.getLogger(GatewayBootstrap.class);
 
     private Gateway gateway;
+    private ModelClient ownModel;
     private ScheduledExecutorService scheduler;
 
     @Override
@@ -60,9 +61,9 @@ public class GatewayBootstrap implements ServletContextListener {
         scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("keepalive").daemon(true).factory());
         KeepaliveScheduler keepalives = new KeepaliveScheduler(scheduler, agentExecutor, config.keepaliveInterval());
-        ModelClient model = context.getAttribute(MODEL_ATTRIBUTE) instanceof ModelClient given
-                ? given
-                : createModel(config);
+        // A model handed over by an embedder stays the embedder's to close; ours is closed on destroy.
+        ownModel = context.getAttribute(MODEL_ATTRIBUTE) instanceof ModelClient ? null : createModel(config);
+        ModelClient model = ownModel != null ? ownModel : (ModelClient) context.getAttribute(MODEL_ATTRIBUTE);
 
         // The web application's class loader, so tools in WEB-INF/lib jars are found.
         ToolRegistry tools = ToolRegistry.load(context.getClassLoader());
@@ -97,7 +98,10 @@ public class GatewayBootstrap implements ServletContextListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        gateway.model().close();
+        if (ownModel != null) {
+            ownModel.close();
+            ownModel = null;
+        }
         gateway.database().close();
         gateway.metrics().close();
         event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);
