@@ -17,6 +17,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.models.Model;
 import io.agentgate.testing.FakeUpstream;
 import io.agentgate.testing.FakeUpstreamGateway;
+import io.agentgate.testing.LogCapture;
 import io.agentgate.testing.FakeUpstream.Call;
 import io.agentgate.testing.FakeUpstream.Received;
 import io.agentgate.testing.FakeUpstream.Script;
@@ -270,13 +271,21 @@ class AgentLoopTest {
         env.upstream().enqueue(Script.status(400, "{\"error\":{\"message\":\"Context too long for key "
                 + FakeUpstream.API_KEY + ", see https://internal.example/docs?token=abc\"}}"));
 
-        Streamed result = stream("hi");
+        Streamed result;
+        List<String> infoLog;
+        try (LogCapture logs = new LogCapture()) {
+            result = stream("hi");
+            infoLog = logs.linesAtInfoOrAbove();
+        }
 
         assertEquals("upstream_error", result.errorCode());
         String message = result.error().getMessage();
         assertTrue(message.contains("HTTP 400") && message.contains("Context too long"), message);
         assertFalse(message.contains(FakeUpstream.API_KEY), message);
         assertFalse(message.contains("internal.example"), message);
+        assertFalse(infoLog.isEmpty(), "the failure is logged at INFO or above");
+        assertTrue(infoLog.stream().noneMatch(l -> l.contains(FakeUpstream.API_KEY) || l.contains("token=abc")),
+                infoLog.toString());
         assertEquals(1, env.upstream().requestCount());
         assertRunOutcome("upstream_error");
     }
