@@ -24,7 +24,10 @@ public record GatewayConfig(
         long maxRequestBytes,
         List<String> corsOrigins,
         int dbPoolSize,
-        Duration demoWordDelay) {
+        Duration demoWordDelay,
+        int maxIterations,
+        Duration upstreamConnectTimeout,
+        Duration upstreamReadTimeout) {
 
     /** The model id served when no upstream is configured. */
     public static final String DEMO_MODEL = "demo";
@@ -49,6 +52,9 @@ public record GatewayConfig(
                 + ", maxRequestBytes=" + maxRequestBytes
                 + ", corsOrigins=" + corsOrigins
                 + ", dbPoolSize=" + dbPoolSize
-                + ", demoWordDelay=" + demoWordDelay + "]";
+                + ", demoWordDelay=" + demoWordDelay
+                + ", maxIterations=" + maxIterations
+                + ", upstreamConnectTimeout=" + upstreamConnectTimeout
+                + ", upstreamReadTimeout=" + upstreamReadTimeout + "]";
     }
 }
