@@ -30,8 +30,11 @@ public final class FakeUpstream {
         baseline.setName("baseline");
 
         ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new UpstreamServlet(), "/v1/*");
-        context.addServlet(new UpstreamServlet(), "/bench/stats");
+        // One instance for both paths: /bench/stats reports the completions /v1 served.
+        org.eclipse.jetty.ee10.servlet.ServletHolder upstreamServlet =
+                new org.eclipse.jetty.ee10.servlet.ServletHolder(new UpstreamServlet());
+        context.addServlet(upstreamServlet, "/v1/*");
+        context.addServlet(upstreamServlet, "/bench/stats");
         context.addServlet(new BaselineSseServlet(), "/sse");
         server.setHandler(context);
         server.start();
