@@ -1,7 +1,7 @@
 package io.agentgate.agent;
 
 import io.agentgate.api.ToolCall;
-import jakarta.json.Json;
+import io.agentgate.api.JsonP;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
@@ -53,7 +53,7 @@ record ToolArguments(Verdict verdict, List<JsonObject> parsed, String firstInval
     }
 
     private static Optional<JsonValue> parse(String text) {
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+        try (JsonReader reader = JsonP.PROVIDER.createReader(new StringReader(text))) {
             return Optional.of(reader.readValue());
         } catch (RuntimeException e) {
             return Optional.empty();

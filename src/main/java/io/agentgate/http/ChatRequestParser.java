@@ -3,7 +3,7 @@ package io.agentgate.http;
 import io.agentgate.agent.Message;
 import io.agentgate.api.ApiError;
 import io.agentgate.api.ToolCall;
-import jakarta.json.Json;
+import io.agentgate.api.JsonP;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -83,7 +83,7 @@ final class ChatRequestParser {
         if (body.isBlank()) {
             throw ApiException.invalid("Request body is empty; expected a JSON object.", null);
         }
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+        try (JsonReader reader = JsonP.PROVIDER.createReader(new StringReader(body))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw ApiException.invalid("Request body must be a JSON object.", null);

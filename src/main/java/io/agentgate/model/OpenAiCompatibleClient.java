@@ -2,7 +2,7 @@ package io.agentgate.model;
 
 import io.agentgate.agent.AgentListener;
 import io.agentgate.agent.FailureKind;
-import jakarta.json.Json;
+import io.agentgate.api.JsonP;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -154,7 +154,7 @@ public final class OpenAiCompatibleClient implements ModelClient {
     }
 
     private static JsonObject parse(String data) throws UpstreamFailure {
-        try (JsonReader reader = Json.createReader(new StringReader(data))) {
+        try (JsonReader reader = JsonP.PROVIDER.createReader(new StringReader(data))) {
             return reader.readObject();
         } catch (JsonException | IllegalStateException e) {
             throw UpstreamFailure.fatal(FailureKind.UPSTREAM_ERROR,

@@ -1,7 +1,7 @@
 package io.agentgate.model;
 
 import io.agentgate.security.Secrets;
-import jakarta.json.Json;
+import io.agentgate.api.JsonP;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
@@ -33,7 +33,7 @@ final class UpstreamErrors {
 
     /** The error message of an OpenAI-style body: {@code {"error":{"message":…}}} or {@code {"error":"…"}}. */
     static Optional<String> message(String rawBody) {
-        try (JsonReader reader = Json.createReader(new StringReader(rawBody))) {
+        try (JsonReader reader = JsonP.PROVIDER.createReader(new StringReader(rawBody))) {
             if (!(reader.readValue() instanceof JsonObject root)) {
                 return Optional.empty();
             }

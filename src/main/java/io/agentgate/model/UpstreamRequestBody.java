@@ -2,7 +2,7 @@ package io.agentgate.model;
 
 import io.agentgate.agent.Message;
 import io.agentgate.api.ToolCall;
-import jakarta.json.Json;
+import io.agentgate.api.JsonP;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import java.util.List;
@@ -13,12 +13,12 @@ final class UpstreamRequestBody {
     private UpstreamRequestBody() {}
 
     static String of(String model, ModelCall call) {
-        JsonObjectBuilder root = Json.createObjectBuilder()
+        JsonObjectBuilder root = JsonP.PROVIDER.createObjectBuilder()
                 .add("model", model)
                 .add("messages", messages(call.messages()))
                 .add("stream", true)
                 // Usage arrives in one last chunk only when asked for.
-                .add("stream_options", Json.createObjectBuilder().add("include_usage", true));
+                .add("stream_options", JsonP.PROVIDER.createObjectBuilder().add("include_usage", true));
         if (!call.tools().isEmpty()) {
             root.add("tools", tools(call.tools()));
         }
@@ -26,9 +26,9 @@ final class UpstreamRequestBody {
     }
 
     private static JsonArrayBuilder messages(List<Message> messages) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JsonP.PROVIDER.createArrayBuilder();
         for (Message m : messages) {
-            JsonObjectBuilder o = Json.createObjectBuilder().add("role", m.role());
+            JsonObjectBuilder o = JsonP.PROVIDER.createObjectBuilder().add("role", m.role());
             if (m.content() != null) {
                 o.add("content", m.content());
             } else {
@@ -46,12 +46,12 @@ final class UpstreamRequestBody {
     }
 
     private static JsonArrayBuilder toolCalls(List<ToolCall> calls) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JsonP.PROVIDER.createArrayBuilder();
         for (ToolCall call : calls) {
-            array.add(Json.createObjectBuilder()
+            array.add(JsonP.PROVIDER.createObjectBuilder()
                     .add("id", call.id() == null ? "" : call.id())
                     .add("type", "function")
-                    .add("function", Json.createObjectBuilder()
+                    .add("function", JsonP.PROVIDER.createObjectBuilder()
                             .add("name", call.function().name() == null ? "" : call.function().name())
                             .add("arguments", call.function().arguments() == null ? "" : call.function().arguments())));
         }
@@ -59,11 +59,11 @@ final class UpstreamRequestBody {
     }
 
     private static JsonArrayBuilder tools(List<ToolSpec> tools) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JsonP.PROVIDER.createArrayBuilder();
         for (ToolSpec tool : tools) {
-            array.add(Json.createObjectBuilder()
+            array.add(JsonP.PROVIDER.createObjectBuilder()
                     .add("type", "function")
-                    .add("function", Json.createObjectBuilder()
+                    .add("function", JsonP.PROVIDER.createObjectBuilder()
                             .add("name", tool.name())
                             .add("description", tool.description())
                             .add("parameters", tool.parameters())));

@@ -1,6 +1,6 @@
 package io.agentgate.tools;
 
-import jakarta.json.Json;
+import io.agentgate.api.JsonP;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 
@@ -20,13 +20,13 @@ public final class CalculatorTool implements Tool {
 
     @Override
     public JsonObject parameters() {
-        return Json.createObjectBuilder()
+        return JsonP.PROVIDER.createObjectBuilder()
                 .add("type", "object")
-                .add("properties", Json.createObjectBuilder()
-                        .add("expression", Json.createObjectBuilder()
+                .add("properties", JsonP.PROVIDER.createObjectBuilder()
+                        .add("expression", JsonP.PROVIDER.createObjectBuilder()
                                 .add("type", "string")
                                 .add("description", "The arithmetic expression to evaluate")))
-                .add("required", Json.createArrayBuilder().add("expression"))
+                .add("required", JsonP.PROVIDER.createArrayBuilder().add("expression"))
                 .build();
     }
 

@@ -1,6 +1,6 @@
 package io.agentgate.tools;
 
-import jakarta.json.Json;
+import io.agentgate.api.JsonP;
 import jakarta.json.JsonObject;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -36,10 +36,10 @@ public final class CurrentTimeTool implements Tool {
 
     @Override
     public JsonObject parameters() {
-        return Json.createObjectBuilder()
+        return JsonP.PROVIDER.createObjectBuilder()
                 .add("type", "object")
-                .add("properties", Json.createObjectBuilder()
-                        .add("timezone", Json.createObjectBuilder()
+                .add("properties", JsonP.PROVIDER.createObjectBuilder()
+                        .add("timezone", JsonP.PROVIDER.createObjectBuilder()
                                 .add("type", "string")
                                 .add("description", "IANA time zone such as Europe/Paris or America/New_York; default UTC")))
                 .build();
@@ -56,7 +56,7 @@ public final class CurrentTimeTool implements Tool {
                     + "'; use an IANA name such as Europe/Paris.");
         }
         ZonedDateTime now = ZonedDateTime.now(clock.withZone(zone));
-        return Json.createObjectBuilder()
+        return JsonP.PROVIDER.createObjectBuilder()
                 .add("timezone", zone.getId())
                 .add("iso", now.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
                 .add("weekday", now.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH))
