@@ -4,6 +4,7 @@ import io.agentgate.agent.Agent;
 import io.agentgate.config.GatewayConfig;
 import io.agentgate.db.Database;
 import io.agentgate.model.ModelClient;
+import io.agentgate.session.SessionService;
 import io.agentgate.sse.KeepaliveScheduler;
 import java.util.concurrent.ExecutorService;
 
@@ -17,7 +18,8 @@ public record Gateway(
         ModelClient model,
         Agent agent,
         ExecutorService agentExecutor,
-        KeepaliveScheduler keepalives) {
+        KeepaliveScheduler keepalives,
+        SessionService sessions) {
 
     /** Servlet context attribute under which the running gateway is published. */
     public static final String ATTRIBUTE = Gateway.class.getName();

@@ -7,6 +7,7 @@ import io.agentgate.db.Database;
 import io.agentgate.http.HttpSurface;
 import io.agentgate.model.DemoModel;
 import io.agentgate.model.ModelClient;
+import io.agentgate.session.SessionService;
 import io.agentgate.sse.KeepaliveScheduler;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -55,7 +56,12 @@ public class GatewayBootstrap implements ServletContextListener {
                 ? given
                 : createModel(config);
 
-        gateway = new Gateway(config, database, model, new Agent(model), agentExecutor, keepalives);
+        SessionService sessions = new SessionService(database.dataSource(), model, config.model(),
+                config.sessions(), scheduler, agentExecutor);
+        // Before any request: a conversation in flight when the gateway last stopped must start fresh.
+        sessions.suspendRecentlyActive();
+
+        gateway = new Gateway(config, database, model, new Agent(model), agentExecutor, keepalives, sessions);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         HttpSurface.register(context, gateway);
         log.info("agentgate ready (model: {})", String.join(", ", model.modelIds()));
@@ -68,6 +74,7 @@ public class GatewayBootstrap implements ServletContextListener {
         }
         log.info("Stopping agentgate");
         gateway.keepalives().close();
+        gateway.sessions().close();
         scheduler.shutdownNow();
         // Interrupting the agents cancels them; their streams end as cancelled, not as failures.
         gateway.agentExecutor().shutdownNow();

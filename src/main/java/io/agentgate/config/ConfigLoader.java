@@ -40,7 +40,22 @@ public final class ConfigLoader {
                 s.duration("AGENTGATE_KEEPALIVE_SECONDS", 30),
                 s.longValue("AGENTGATE_MAX_REQUEST_BYTES", 1_000_000L),
                 s.list("AGENTGATE_CORS_ORIGINS"),
-                s.integer("AGENTGATE_DB_POOL_SIZE", 10));
+                s.integer("AGENTGATE_DB_POOL_SIZE", 10),
+                sessionSettings(s));
+    }
+
+    private static SessionSettings sessionSettings(Settings s) {
+        Optional<String> dailyHour = s.optional("AGENTGATE_SESSION_DAILY_HOUR");
+        return new SessionSettings(
+                s.duration("AGENTGATE_SUSPEND_WINDOW_SECONDS", 120),
+                s.duration("AGENTGATE_SESSION_IDLE_MINUTES", 1440).multipliedBy(60),
+                dailyHour.isEmpty()
+                        ? java.util.OptionalInt.empty()
+                        : java.util.OptionalInt.of(s.integer("AGENTGATE_SESSION_DAILY_HOUR", 0)),
+                java.time.ZoneId.systemDefault(),
+                s.integer("AGENTGATE_SESSION_KEY_MAX_LENGTH", SessionSettings.KEY_LENGTH_LIMIT),
+                s.duration("AGENTGATE_SESSION_LEASE_SECONDS", 30),
+                s.duration("AGENTGATE_MEMORY_SWEEP_SECONDS", 60));
     }
 
     /** Removes user-info and query strings from a URL so credentials in it never reach a log. */

@@ -23,7 +23,8 @@ public record GatewayConfig(
         Duration keepaliveInterval,
         long maxRequestBytes,
         List<String> corsOrigins,
-        int dbPoolSize) {
+        int dbPoolSize,
+        SessionSettings sessions) {
 
     /** The model id served when no upstream is configured. */
     public static final String DEMO_MODEL = "demo";
@@ -47,6 +48,7 @@ public record GatewayConfig(
                 + ", keepalive=" + keepaliveInterval
                 + ", maxRequestBytes=" + maxRequestBytes
                 + ", corsOrigins=" + corsOrigins
-                + ", dbPoolSize=" + dbPoolSize + "]";
+                + ", dbPoolSize=" + dbPoolSize
+                + ", sessions[" + sessions + "]]";
     }
 }
