@@ -1,6 +1,9 @@
 package io.agentgate.http;
 
 import io.agentgate.api.ApiError;
+import io.agentgate.api.SessionView;
+import io.agentgate.api.StopResult;
+import io.agentgate.session.ResetReason;
 import io.agentgate.session.SessionBusyException;
 import io.agentgate.session.SessionService;
 import io.agentgate.session.SessionState;
@@ -27,21 +30,6 @@ final class SessionsServlet extends HttpServlet {
         this.keyMaxLength = keyMaxLength;
     }
 
-    /** What {@code GET} shows of a session. */
-    record SessionView(String sessionKey, String sessionId, boolean suspended, boolean running,
-                       String updatedAt, String createdAt, int messageCount, String lastResetReason,
-                       long promptTokens, long completionTokens) {
-
-        static SessionView of(SessionState s) {
-            return new SessionView(s.sessionKey(), s.sessionId().toString(), s.suspended(), s.running(),
-                    s.updatedAt().toString(), s.createdAt().toString(), s.messageCount(),
-                    s.lastResetReason().map(r -> r.code()).orElse(null), s.promptTokens(), s.completionTokens());
-        }
-    }
-
-    /** The answer to a stop request: whether a run was stopped, and the same text as /stop. */
-    record StopView(boolean stopped, String message) {}
-
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         try {
@@ -66,7 +54,7 @@ final class SessionsServlet extends HttpServlet {
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         try {
             boolean stopped = sessions.stop(key(req, true));
-            Responses.json(resp, 200, new StopView(stopped,
+            Responses.json(resp, 200, new StopResult(stopped,
                     stopped ? SessionService.STOPPED_TEXT : SessionService.NOTHING_TO_STOP_TEXT));
         } catch (ApiException e) {
             Responses.error(resp, e);
@@ -79,7 +67,10 @@ final class SessionsServlet extends HttpServlet {
                     "session_not_found"));
             return;
         }
-        Responses.json(resp, 200, SessionView.of(state.get()));
+        SessionState s = state.get();
+        Responses.json(resp, 200, new SessionView(s.sessionKey(), s.sessionId().toString(), s.suspended(),
+                s.running(), s.updatedAt().toString(), s.createdAt().toString(), s.messageCount(),
+                s.lastResetReason().map(ResetReason::code).orElse(null), s.promptTokens(), s.completionTokens()));
     }
 
     private String key(HttpServletRequest req, boolean stop) throws ApiException {

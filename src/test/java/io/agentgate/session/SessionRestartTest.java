@@ -1,0 +1,113 @@
+package io.agentgate.session;
+
+import static io.agentgate.session.SessionCalls.send;
+import static io.agentgate.session.SessionCalls.update;
+import static io.agentgate.session.SessionCalls.value;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentgate.session.SessionCalls.Reply;
+import io.agentgate.testing.ScriptedModel;
+import io.agentgate.testing.TestDatabase;
+import io.agentgate.testing.TestGateway;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Start-up suspension, idle reset, and a memory flush that happens exactly once across a restart. */
+class SessionRestartTest {
+
+    @Test
+    void restartSuspendsASessionTouched30SecondsAgoButNotOneTouched10MinutesAgo() throws Exception {
+        Map<String, String> settings = Map.of("AGENTGATE_DB_URL", TestDatabase.freshDatabaseUrl());
+        try (TestGateway first = TestGateway.start(settings, new ScriptedModel())) {
+            send(first, "recent", "hi");
+            send(first, "older", "hi");
+            update(first, "UPDATE sessions SET updated_at = now() - interval '30 seconds' WHERE session_key = 'recent'");
+            update(first, "UPDATE sessions SET updated_at = now() - interval '10 minutes' WHERE session_key = 'older'");
+        }
+        ScriptedModel model = new ScriptedModel();
+        try (TestGateway second = TestGateway.start(settings, model)) {
+            assertEquals(Boolean.TRUE, value(second, "SELECT suspended FROM sessions WHERE session_key = 'recent'"));
+            assertEquals(Boolean.FALSE, value(second, "SELECT suspended FROM sessions WHERE session_key = 'older'"));
+
+            Reply recent = send(second, "recent", "back");
+            assertEquals("suspended", recent.header("X-Session-Reset"));
+            assertTrue(ScriptedModel.systemText(model.lastAgentCall()).contains("stopped and suspended"));
+            Reply older = send(second, "older", "back");
+            assertNull(older.header("X-Session-Reset"));
+        }
+    }
+
+    @Test
+    void idleSessionStartsFreshWithItsOwnNote() throws Exception {
+        ScriptedModel model = new ScriptedModel();
+        try (TestGateway gateway = TestGateway.start(Map.of("AGENTGATE_SESSION_IDLE_MINUTES", "60"), model)) {
+            Reply first = send(gateway, "tea", "I like green tea");
+            update(gateway, "UPDATE sessions SET updated_at = now() - interval '2 hours'");
+
+            Reply next = send(gateway, "tea", "hello");
+            assertEquals("idle", next.header("X-Session-Reset"));
+            assertTrue(!first.header("X-Session-Id").equals(next.header("X-Session-Id")));
+            assertTrue(next.content().startsWith("[Session reset: the previous session was idle for more than 60 minutes"),
+                    next.content());
+            String system = ScriptedModel.systemText(model.lastAgentCall());
+            assertTrue(system.contains("expired due to inactivity"), system);
+            assertTrue(system.contains("NOTE: user: I like green tea"), system);
+            assertEquals(1, model.summaryCount());
+            assertEquals(1L, value(gateway, "SELECT count(*) FROM session_memory WHERE session_key = 'tea'"));
+            assertEquals("idle", value(gateway, "SELECT last_reset_reason FROM sessions WHERE session_key = 'tea'"));
+        }
+    }
+
+    @Test
+    void memoryIsFlushedExactlyOnceAcrossARestartBetweenFlushAndReset() throws Exception {
+        Map<String, String> settings = Map.of(
+                "AGENTGATE_DB_URL", TestDatabase.freshDatabaseUrl(),
+                "AGENTGATE_MEMORY_SWEEP_SECONDS", "0.2");
+        ScriptedModel before = new ScriptedModel();
+        try (TestGateway first = TestGateway.start(settings, before)) {
+            send(first, "proj", "my project is agentgate");
+            // Suspended but not yet accessed: the background sweep flushes, the reset waits.
+            update(first, "UPDATE sessions SET suspended = TRUE");
+            awaitTrue(first, "SELECT memory_flushed FROM sessions WHERE session_key = 'proj'");
+            assertEquals(1, before.summaryCount());
+            assertEquals(1L, value(first, "SELECT count(*) FROM session_memory"));
+        }
+        ScriptedModel after = new ScriptedModel();
+        try (TestGateway second = TestGateway.start(settings, after)) {
+            Reply reply = send(second, "proj", "hello");
+            assertEquals("suspended", reply.header("X-Session-Reset"));
+            assertTrue(ScriptedModel.systemText(after.lastAgentCall()).contains("NOTE: user: my project is agentgate"));
+            Thread.sleep(600); // a few sweeps
+            assertEquals(0, after.summaryCount(), "no second flush after the restart");
+            assertEquals(1L, value(second, "SELECT count(*) FROM session_memory"));
+            assertEquals(Boolean.FALSE, value(second, "SELECT memory_flushed FROM sessions"));
+        }
+    }
+
+    @Test
+    void aFlushInterruptedByARestartHappensLaterOnAccess() throws Exception {
+        Map<String, String> settings = Map.of("AGENTGATE_DB_URL", TestDatabase.freshDatabaseUrl());
+        try (TestGateway first = TestGateway.start(settings, new ScriptedModel())) {
+            send(first, "late", "remember the lake house");
+            update(first, "UPDATE sessions SET suspended = TRUE");
+        }
+        ScriptedModel model = new ScriptedModel();
+        try (TestGateway second = TestGateway.start(settings, model)) {
+            send(second, "late", "hi");
+            assertEquals(1, model.summaryCount());
+            assertTrue(ScriptedModel.systemText(model.lastAgentCall()).contains("NOTE: user: remember the lake house"));
+        }
+    }
+
+    static void awaitTrue(TestGateway gateway, String sql) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Boolean.TRUE.equals(value(gateway, sql))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never true: " + sql);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
