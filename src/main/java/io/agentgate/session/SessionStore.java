@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -106,17 +105,11 @@ final class SessionStore {
                 st.setArray(2, ids);
                 st.executeUpdate();
             }
-            Set<UUID> stopped = new HashSet<>();
             try (PreparedStatement st = c.prepareStatement(
                     "SELECT stopped_run_id FROM sessions WHERE stopped_run_id = ANY (?)")) {
                 st.setArray(1, ids);
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        stopped.add(rs.getObject(1, UUID.class));
-                    }
-                }
+                return Set.copyOf(firstColumn(st, UUID.class));
             }
-            return stopped;
         });
     }
 
@@ -264,13 +257,7 @@ final class SessionStore {
                                         ORDER BY memory_id DESC LIMIT ?) newest ORDER BY memory_id""")) {
                 st.setString(1, key);
                 st.setInt(2, limit);
-                List<String> out = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-                return out;
+                return firstColumn(st, String.class);
             }
         });
     }
@@ -290,13 +277,7 @@ final class SessionStore {
                      ORDER BY s.updated_at LIMIT ?""")) {
                 st.setObject(1, OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC));
                 st.setInt(2, limit);
-                List<String> out = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-                return out;
+                return firstColumn(st, String.class);
             }
         });
     }
@@ -335,6 +316,16 @@ final class SessionStore {
                         instant(rs, "db_now")));
             }
         }
+    }
+
+    private static <T> List<T> firstColumn(PreparedStatement st, Class<T> type) throws SQLException {
+        List<T> out = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getObject(1, type));
+            }
+        }
+        return out;
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

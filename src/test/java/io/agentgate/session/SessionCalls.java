@@ -6,10 +6,13 @@ import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import io.agentgate.testing.TestDatabase;
 import io.agentgate.testing.TestGateway;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 
@@ -59,6 +62,16 @@ final class SessionCalls {
     static CompletableFuture<Reply> streamInBackground(TestGateway gateway, String key, String text) {
         return CompletableFuture.supplyAsync(() -> stream(gateway, key, text),
                 Executors.newVirtualThreadPerTaskExecutor());
+    }
+
+    /** Settings for gateways that share one fresh database, plus extra settings as name, value pairs. */
+    static Map<String, String> sharedDatabase(String... extra) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("AGENTGATE_DB_URL", TestDatabase.freshDatabaseUrl());
+        for (int i = 0; i + 1 < extra.length; i += 2) {
+            settings.put(extra[i], extra[i + 1]);
+        }
+        return settings;
     }
 
     static int update(TestGateway gateway, String sql, Object... params) throws Exception {

@@ -1,6 +1,7 @@
 package io.agentgate.session;
 
 import static io.agentgate.session.SessionCalls.send;
+import static io.agentgate.session.SessionCalls.sharedDatabase;
 import static io.agentgate.session.SessionCalls.streamInBackground;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.openai.errors.OpenAIServiceException;
 import io.agentgate.session.SessionCalls.Reply;
 import io.agentgate.testing.ScriptedModel;
-import io.agentgate.testing.TestDatabase;
 import io.agentgate.testing.TestGateway;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -49,9 +49,7 @@ class SessionConcurrencyTest {
 
     @Test
     void twoGatewaysOnOneDatabaseCannotRunTheSameSessionAtOnce() throws Exception {
-        Map<String, String> settings = Map.of(
-                "AGENTGATE_DB_URL", TestDatabase.freshDatabaseUrl(),
-                "AGENTGATE_SESSION_LEASE_SECONDS", "1.5");
+        Map<String, String> settings = sharedDatabase("AGENTGATE_SESSION_LEASE_SECONDS", "1.5");
         ScriptedModel modelA = new ScriptedModel();
         ScriptedModel modelB = new ScriptedModel();
         try (TestGateway a = TestGateway.start(settings, modelA);

@@ -12,30 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agentgate.model.ModelCall;
 import io.agentgate.session.SessionCalls.Reply;
 import io.agentgate.testing.ScriptedModel;
-import io.agentgate.testing.TestGateway;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A session key gives a server-side conversation; without one, requests stay stateless. */
-class SessionContinuityTest {
-
-    private ScriptedModel model;
-    private TestGateway gateway;
-
-    @BeforeEach
-    void start() {
-        model = new ScriptedModel();
-        gateway = TestGateway.start(Map.of(), model);
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-    }
+class SessionContinuityTest extends OneGatewayTest {
 
     @Test
     void theStoredTranscriptIsTheHistoryOfTheNextRequest() throws Exception {

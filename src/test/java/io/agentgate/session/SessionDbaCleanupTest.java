@@ -11,35 +11,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.agentgate.session.SessionCalls.Reply;
 import io.agentgate.testing.ScriptedModel;
-import io.agentgate.testing.TestGateway;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The DBA owns deletion: the cleanup function works, and the gateway survives rows vanishing. */
-class SessionDbaCleanupTest {
-
-    private ScriptedModel model;
-    private TestGateway gateway;
-
-    @BeforeEach
-    void start() {
-        model = new ScriptedModel();
-        gateway = TestGateway.start(Map.of(), model);
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-    }
+class SessionDbaCleanupTest extends OneGatewayTest {
 
     @Test
     void aDbaDeleteInTheMiddleOfATurnStartsTheSessionFresh() throws Exception {

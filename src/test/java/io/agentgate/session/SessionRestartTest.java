@@ -1,6 +1,7 @@
 package io.agentgate.session;
 
 import static io.agentgate.session.SessionCalls.send;
+import static io.agentgate.session.SessionCalls.sharedDatabase;
 import static io.agentgate.session.SessionCalls.update;
 import static io.agentgate.session.SessionCalls.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentgate.session.SessionCalls.Reply;
 import io.agentgate.testing.ScriptedModel;
-import io.agentgate.testing.TestDatabase;
 import io.agentgate.testing.TestGateway;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,7 @@ class SessionRestartTest {
 
     @Test
     void restartSuspendsASessionTouched30SecondsAgoButNotOneTouched10MinutesAgo() throws Exception {
-        Map<String, String> settings = Map.of("AGENTGATE_DB_URL", TestDatabase.freshDatabaseUrl());
+        Map<String, String> settings = sharedDatabase();
         try (TestGateway first = TestGateway.start(settings, new ScriptedModel())) {
             send(first, "recent", "hi");
             send(first, "older", "hi");
@@ -62,9 +62,7 @@ class SessionRestartTest {
 
     @Test
     void memoryIsFlushedExactlyOnceAcrossARestartBetweenFlushAndReset() throws Exception {
-        Map<String, String> settings = Map.of(
-                "AGENTGATE_DB_URL", TestDatabase.freshDatabaseUrl(),
-                "AGENTGATE_MEMORY_SWEEP_SECONDS", "0.2");
+        Map<String, String> settings = sharedDatabase("AGENTGATE_MEMORY_SWEEP_SECONDS", "0.2");
         ScriptedModel before = new ScriptedModel();
         try (TestGateway first = TestGateway.start(settings, before)) {
             send(first, "proj", "my project is agentgate");
@@ -88,7 +86,7 @@ class SessionRestartTest {
 
     @Test
     void aFlushInterruptedByARestartHappensLaterOnAccess() throws Exception {
-        Map<String, String> settings = Map.of("AGENTGATE_DB_URL", TestDatabase.freshDatabaseUrl());
+        Map<String, String> settings = sharedDatabase();
         try (TestGateway first = TestGateway.start(settings, new ScriptedModel())) {
             send(first, "late", "remember the lake house");
             update(first, "UPDATE sessions SET suspended = TRUE");

@@ -12,31 +12,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentgate.session.SessionCalls.Reply;
 import io.agentgate.testing.ScriptedModel;
-import io.agentgate.testing.TestGateway;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** /stop interrupts a running turn, suspends the session, and the next message starts fresh. */
-class SessionStopTest {
-
-    private ScriptedModel model;
-    private TestGateway gateway;
-
-    @BeforeEach
-    void start() {
-        model = new ScriptedModel();
-        gateway = TestGateway.start(Map.of(), model);
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-    }
+class SessionStopTest extends OneGatewayTest {
 
     @Test
     void stopDuringALongToolRunEndsThatStreamAndTheNextRequestStartsFresh() throws Exception {
