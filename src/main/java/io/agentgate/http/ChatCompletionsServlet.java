@@ -78,6 +78,10 @@ final class ChatCompletionsServlet extends HttpServlet {
 
     /** Runs on the agent executor: session work may take a while (a memory flush calls the model). */
     private void begin(AsyncContext async, ChatRequest chat, String sessionKey, CompletionId id) {
+        if (sessionKey != null) {
+            // Refusals of a session request name the session too.
+            ((HttpServletResponse) async.getResponse()).setHeader(SessionKeys.HEADER, sessionKey);
+        }
         TurnStart start;
         try {
             start = sessionKey == null
