@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.openai.errors.OpenAIServiceException;
 import io.agentgate.session.SessionCalls.Reply;
-import io.agentgate.testing.ScriptedModel;
+import io.agentgate.testing.RecordingModel;
 import io.agentgate.testing.TestGateway;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -23,9 +23,9 @@ class SessionConcurrencyTest {
 
     @Test
     void aSecondRequestWhileOneRunsGets409() throws Exception {
-        ScriptedModel model = new ScriptedModel();
+        RecordingModel model = new RecordingModel();
         try (TestGateway gateway = TestGateway.start(Map.of(), model)) {
-            CompletableFuture<Reply> running = streamInBackground(gateway, "busy", ScriptedModel.BLOCK);
+            CompletableFuture<Reply> running = streamInBackground(gateway, "busy", RecordingModel.BLOCK);
             model.awaitEntered();
 
             OpenAIServiceException busy = assertThrows(OpenAIServiceException.class,
@@ -50,12 +50,12 @@ class SessionConcurrencyTest {
     @Test
     void twoGatewaysOnOneDatabaseCannotRunTheSameSessionAtOnce() throws Exception {
         Map<String, String> settings = sharedDatabase("AGENTGATE_SESSION_LEASE_SECONDS", "1.5");
-        ScriptedModel modelA = new ScriptedModel();
-        ScriptedModel modelB = new ScriptedModel();
+        RecordingModel modelA = new RecordingModel();
+        RecordingModel modelB = new RecordingModel();
         try (TestGateway a = TestGateway.start(settings, modelA);
              TestGateway b = TestGateway.start(settings, modelB)) {
             send(a, "shared", "hello from a");
-            CompletableFuture<Reply> running = streamInBackground(a, "shared", "long " + ScriptedModel.BLOCK);
+            CompletableFuture<Reply> running = streamInBackground(a, "shared", "long " + RecordingModel.BLOCK);
             modelA.awaitEntered();
             Thread.sleep(2000); // longer than the lease: only the heartbeat keeps it
 
@@ -72,7 +72,7 @@ class SessionConcurrencyTest {
 
             Reply next = send(b, "shared", "fresh start on b");
             assertEquals("suspended", next.header("X-Session-Reset"));
-            assertTrue(ScriptedModel.systemText(modelB.lastAgentCall()).contains("stopped and suspended"));
+            assertTrue(RecordingModel.systemText(modelB.lastAgentCall()).contains("stopped and suspended"));
         }
     }
 }

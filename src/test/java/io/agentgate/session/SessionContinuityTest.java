@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentgate.model.ModelCall;
 import io.agentgate.session.SessionCalls.Reply;
-import io.agentgate.testing.ScriptedModel;
+import io.agentgate.testing.RecordingModel;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,7 +51,7 @@ class SessionContinuityTest extends OneGatewayTest {
         assertEquals(200, response.statusCode(), response.body());
         ModelCall call = model.lastAgentCall();
         assertEquals(List.of("user: first", "assistant: reply to: first", "user: second"), dialogue(call));
-        assertTrue(ScriptedModel.systemText(call).contains("be brief"));
+        assertTrue(RecordingModel.systemText(call).contains("be brief"));
     }
 
     @Test
@@ -87,7 +87,7 @@ class SessionContinuityTest extends OneGatewayTest {
         Reply next = send(gateway, "chat-3", "hello");
         assertEquals(reset.header("X-Session-Id"), next.header("X-Session-Id"));
         assertEquals(List.of("user: hello"), dialogue(model.lastAgentCall()));
-        assertTrue(ScriptedModel.systemText(model.lastAgentCall()).contains("NOTE: user: remember me"),
+        assertTrue(RecordingModel.systemText(model.lastAgentCall()).contains("NOTE: user: remember me"),
                 "the old session's memory is in the new session's system prompt");
 
         HttpResponse<String> deleted = gateway.http().send(java.net.http.HttpRequest.newBuilder(

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.agentgate.session.SessionCalls.Reply;
-import io.agentgate.testing.ScriptedModel;
+import io.agentgate.testing.RecordingModel;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -26,7 +26,7 @@ class SessionDbaCleanupTest extends OneGatewayTest {
     @Test
     void aDbaDeleteInTheMiddleOfATurnStartsTheSessionFresh() throws Exception {
         Reply first = send(gateway, "dba", "first");
-        CompletableFuture<Reply> running = streamInBackground(gateway, "dba", "second " + ScriptedModel.GATE);
+        CompletableFuture<Reply> running = streamInBackground(gateway, "dba", "second " + RecordingModel.GATE);
         model.awaitEntered();
         update(gateway, "DELETE FROM session_messages");
         update(gateway, "DELETE FROM sessions");
@@ -34,7 +34,7 @@ class SessionDbaCleanupTest extends OneGatewayTest {
 
         Reply second = running.get(10, TimeUnit.SECONDS);
         assertNull(second.error());
-        assertEquals("reply to: second " + ScriptedModel.GATE, second.content());
+        assertEquals("reply to: second " + RecordingModel.GATE, second.content());
 
         Reply third = send(gateway, "dba", "third");
         assertNotEquals(first.header("X-Session-Id"), third.header("X-Session-Id"));

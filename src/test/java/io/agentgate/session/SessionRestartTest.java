@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentgate.session.SessionCalls.Reply;
-import io.agentgate.testing.ScriptedModel;
+import io.agentgate.testing.RecordingModel;
 import io.agentgate.testing.TestGateway;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,20 +20,20 @@ class SessionRestartTest {
     @Test
     void restartSuspendsASessionTouched30SecondsAgoButNotOneTouched10MinutesAgo() throws Exception {
         Map<String, String> settings = sharedDatabase();
-        try (TestGateway first = TestGateway.start(settings, new ScriptedModel())) {
+        try (TestGateway first = TestGateway.start(settings, new RecordingModel())) {
             send(first, "recent", "hi");
             send(first, "older", "hi");
             update(first, "UPDATE sessions SET updated_at = now() - interval '30 seconds' WHERE session_key = 'recent'");
             update(first, "UPDATE sessions SET updated_at = now() - interval '10 minutes' WHERE session_key = 'older'");
         }
-        ScriptedModel model = new ScriptedModel();
+        RecordingModel model = new RecordingModel();
         try (TestGateway second = TestGateway.start(settings, model)) {
             assertEquals(Boolean.TRUE, value(second, "SELECT suspended FROM sessions WHERE session_key = 'recent'"));
             assertEquals(Boolean.FALSE, value(second, "SELECT suspended FROM sessions WHERE session_key = 'older'"));
 
             Reply recent = send(second, "recent", "back");
             assertEquals("suspended", recent.header("X-Session-Reset"));
-            assertTrue(ScriptedModel.systemText(model.lastAgentCall()).contains("stopped and suspended"));
+            assertTrue(RecordingModel.systemText(model.lastAgentCall()).contains("stopped and suspended"));
             Reply older = send(second, "older", "back");
             assertNull(older.header("X-Session-Reset"));
         }
@@ -41,7 +41,7 @@ class SessionRestartTest {
 
     @Test
     void idleSessionStartsFreshWithItsOwnNote() throws Exception {
-        ScriptedModel model = new ScriptedModel();
+        RecordingModel model = new RecordingModel();
         try (TestGateway gateway = TestGateway.start(Map.of("AGENTGATE_SESSION_IDLE_MINUTES", "60"), model)) {
             Reply first = send(gateway, "tea", "I like green tea");
             update(gateway, "UPDATE sessions SET updated_at = now() - interval '2 hours'");
@@ -51,7 +51,7 @@ class SessionRestartTest {
             assertTrue(!first.header("X-Session-Id").equals(next.header("X-Session-Id")));
             assertTrue(next.content().startsWith("[Session reset: the previous session was idle for more than 60 minutes"),
                     next.content());
-            String system = ScriptedModel.systemText(model.lastAgentCall());
+            String system = RecordingModel.systemText(model.lastAgentCall());
             assertTrue(system.contains("expired due to inactivity"), system);
             assertTrue(system.contains("NOTE: user: I like green tea"), system);
             assertEquals(1, model.summaryCount());
@@ -63,7 +63,7 @@ class SessionRestartTest {
     @Test
     void memoryIsFlushedExactlyOnceAcrossARestartBetweenFlushAndReset() throws Exception {
         Map<String, String> settings = sharedDatabase("AGENTGATE_MEMORY_SWEEP_SECONDS", "0.2");
-        ScriptedModel before = new ScriptedModel();
+        RecordingModel before = new RecordingModel();
         try (TestGateway first = TestGateway.start(settings, before)) {
             send(first, "proj", "my project is agentgate");
             // Suspended but not yet accessed: the background sweep flushes, the reset waits.
@@ -72,11 +72,11 @@ class SessionRestartTest {
             assertEquals(1, before.summaryCount());
             assertEquals(1L, value(first, "SELECT count(*) FROM session_memory"));
         }
-        ScriptedModel after = new ScriptedModel();
+        RecordingModel after = new RecordingModel();
         try (TestGateway second = TestGateway.start(settings, after)) {
             Reply reply = send(second, "proj", "hello");
             assertEquals("suspended", reply.header("X-Session-Reset"));
-            assertTrue(ScriptedModel.systemText(after.lastAgentCall()).contains("NOTE: user: my project is agentgate"));
+            assertTrue(RecordingModel.systemText(after.lastAgentCall()).contains("NOTE: user: my project is agentgate"));
             Thread.sleep(600); // a few sweeps
             assertEquals(0, after.summaryCount(), "no second flush after the restart");
             assertEquals(1L, value(second, "SELECT count(*) FROM session_memory"));
@@ -87,15 +87,15 @@ class SessionRestartTest {
     @Test
     void aFlushInterruptedByARestartHappensLaterOnAccess() throws Exception {
         Map<String, String> settings = sharedDatabase();
-        try (TestGateway first = TestGateway.start(settings, new ScriptedModel())) {
+        try (TestGateway first = TestGateway.start(settings, new RecordingModel())) {
             send(first, "late", "remember the lake house");
             update(first, "UPDATE sessions SET suspended = TRUE");
         }
-        ScriptedModel model = new ScriptedModel();
+        RecordingModel model = new RecordingModel();
         try (TestGateway second = TestGateway.start(settings, model)) {
             send(second, "late", "hi");
             assertEquals(1, model.summaryCount());
-            assertTrue(ScriptedModel.systemText(model.lastAgentCall()).contains("NOTE: user: remember the lake house"));
+            assertTrue(RecordingModel.systemText(model.lastAgentCall()).contains("NOTE: user: remember the lake house"));
         }
     }
 

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentgate.session.SessionCalls.Reply;
-import io.agentgate.testing.ScriptedModel;
+import io.agentgate.testing.RecordingModel;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +23,7 @@ class SessionStopTest extends OneGatewayTest {
     @Test
     void stopDuringALongToolRunEndsThatStreamAndTheNextRequestStartsFresh() throws Exception {
         Reply before = send(gateway, "chat", "my favourite colour is blue");
-        CompletableFuture<Reply> running = streamInBackground(gateway, "chat", "run the long tool " + ScriptedModel.BLOCK);
+        CompletableFuture<Reply> running = streamInBackground(gateway, "chat", "run the long tool " + RecordingModel.BLOCK);
         model.awaitEntered();
 
         Reply stop = send(gateway, "chat", "/stop");
@@ -38,7 +38,7 @@ class SessionStopTest extends OneGatewayTest {
         assertEquals("suspended", next.header("X-Session-Reset"));
         assertNotEquals(before.header("X-Session-Id"), next.header("X-Session-Id"));
         assertTrue(next.content().startsWith("[Session reset: the previous session was stopped"), next.content());
-        String system = ScriptedModel.systemText(model.lastAgentCall());
+        String system = RecordingModel.systemText(model.lastAgentCall());
         assertTrue(system.contains("previous session was stopped and suspended"), system);
         assertTrue(system.contains("NOTE: user: my favourite colour is blue"), system);
         assertEquals(List.of("user: hello again"), dialogue(model.lastAgentCall()));
@@ -46,7 +46,7 @@ class SessionStopTest extends OneGatewayTest {
 
         Reply after = send(gateway, "chat", "and again");
         assertNull(after.header("X-Session-Reset"));
-        assertTrue(!ScriptedModel.systemText(model.lastAgentCall()).contains("stopped and suspended"),
+        assertTrue(!RecordingModel.systemText(model.lastAgentCall()).contains("stopped and suspended"),
                 "only the first call of the fresh session gets the note");
     }
 

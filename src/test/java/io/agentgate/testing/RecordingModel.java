@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * for a long tool run (it waits until interrupted); {@link #GATE} waits until {@link #openGate()}.
  * Memory-flush summarisation calls are answered with a note and counted apart.
  */
-public final class ScriptedModel implements ModelClient {
+public final class RecordingModel implements ModelClient {
 
     public static final String BLOCK = "[block]";
     public static final String GATE = "[gate]";
