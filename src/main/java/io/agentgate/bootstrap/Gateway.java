@@ -4,8 +4,11 @@ import io.agentgate.agent.Agent;
 import io.agentgate.config.GatewayConfig;
 import io.agentgate.db.Database;
 import io.agentgate.model.ModelClient;
+import io.agentgate.runs.RunTracker;
+import io.agentgate.security.Secrets;
 import io.agentgate.session.SessionService;
 import io.agentgate.sse.KeepaliveScheduler;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -19,6 +22,9 @@ public record Gateway(
         Agent agent,
         ExecutorService agentExecutor,
         KeepaliveScheduler keepalives,
+        RunTracker runs,
+        PrometheusMeterRegistry metrics,
+        Secrets secrets,
         SessionService sessions) {
 
     /** Servlet context attribute under which the running gateway is published. */

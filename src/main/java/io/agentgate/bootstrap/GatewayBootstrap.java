@@ -7,12 +7,18 @@ import io.agentgate.db.Database;
 import io.agentgate.http.HttpSurface;
 import io.agentgate.model.DemoModel;
 import io.agentgate.model.ModelClient;
+import io.agentgate.runs.RunTracker;
+import io.agentgate.security.Secrets;
 import io.agentgate.session.SessionService;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
+import java.util.stream.Stream;
 import io.agentgate.sse.KeepaliveScheduler;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,12 +62,19 @@ public class GatewayBootstrap implements ServletContextListener {
                 ? given
                 : createModel(config);
 
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Gauge.builder("agentgate.sse.streams.open", keepalives, KeepaliveScheduler::openStreams)
+                .description("SSE streams currently open").register(metrics);
+        Secrets secrets = new Secrets(Stream.of(config.apiKey(), config.upstreamApiKey())
+                .flatMap(Optional::stream).toList());
+
         SessionService sessions = new SessionService(database.dataSource(), model, config.model(),
                 config.sessions(), scheduler, agentExecutor);
         // Before any request: a conversation in flight when the gateway last stopped must start fresh.
         sessions.suspendRecentlyActive();
 
-        gateway = new Gateway(config, database, model, new Agent(model), agentExecutor, keepalives, sessions);
+        gateway = new Gateway(config, database, model, new Agent(model), agentExecutor, keepalives,
+                new RunTracker(database.dataSource(), metrics), metrics, secrets, sessions);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         HttpSurface.register(context, gateway);
         log.info("agentgate ready (model: {})", String.join(", ", model.modelIds()));
@@ -86,11 +99,12 @@ public class GatewayBootstrap implements ServletContextListener {
             Thread.currentThread().interrupt();
         }
         gateway.database().close();
+        gateway.metrics().close();
         event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);
         gateway = null;
     }
 
     private static ModelClient createModel(GatewayConfig config) {
-        return new DemoModel(Duration.ofMillis(20));
+        return new DemoModel(config.demoWordDelay());
     }
 }

@@ -41,6 +41,7 @@ public final class ConfigLoader {
                 s.longValue("AGENTGATE_MAX_REQUEST_BYTES", 1_000_000L),
                 s.list("AGENTGATE_CORS_ORIGINS"),
                 s.integer("AGENTGATE_DB_POOL_SIZE", 10),
+                Duration.ofMillis(s.longValue("AGENTGATE_DEMO_WORD_DELAY_MS", 20)),
                 sessionSettings(s));
     }
 

@@ -24,6 +24,7 @@ public record GatewayConfig(
         long maxRequestBytes,
         List<String> corsOrigins,
         int dbPoolSize,
+        Duration demoWordDelay,
         SessionSettings sessions) {
 
     /** The model id served when no upstream is configured. */
@@ -49,6 +50,7 @@ public record GatewayConfig(
                 + ", maxRequestBytes=" + maxRequestBytes
                 + ", corsOrigins=" + corsOrigins
                 + ", dbPoolSize=" + dbPoolSize
+                + ", demoWordDelay=" + demoWordDelay
                 + ", sessions[" + sessions + "]]";
     }
 }

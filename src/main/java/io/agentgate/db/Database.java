@@ -99,6 +99,8 @@ public final class Database implements AutoCloseable {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("agentgate");
         hc.setJdbcUrl(url);
+        // Named explicitly: in a WAR the driver sits in WEB-INF/lib, where DriverManager cannot see it.
+        hc.setDriverClassName("org.postgresql.Driver");
         hc.setUsername(user);
         hc.setPassword(password);
         hc.setMaximumPoolSize(size);

@@ -10,6 +10,8 @@ import io.agentgate.api.ChatCompletion;
 import io.agentgate.api.CompletionId;
 import io.agentgate.api.Usage;
 import io.agentgate.bootstrap.Gateway;
+import io.agentgate.runs.RunStart;
+import io.agentgate.runs.RunTracker.Run;
 import io.agentgate.session.SessionBusyException;
 import io.agentgate.session.SessionKeys;
 import io.agentgate.session.SessionService;
@@ -25,6 +27,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@code POST /v1/chat/completions}. The request thread only validates and hands over: the session
  * turn begins and the agent runs on the gateway's agent executor, and the response (SSE or JSON) is
  * written from there through the {@link AsyncContext}, which this servlet owns until the turn ends.
- * Session logic (continuity, commands, resets, busy-ness) lives in {@link SessionService}.
+ * Every agent turn is one run in the runs ledger, ended exactly once: completed, failed by kind, or
+ * cancelled. Session logic (continuity, commands, resets, busy-ness) lives in {@link SessionService}.
  */
 final class ChatCompletionsServlet extends HttpServlet {
 
@@ -57,14 +61,23 @@ final class ChatCompletionsServlet extends HttpServlet {
             Responses.error(resp, e);
             return;
         }
+        if (sessionKey != null) {
+            // Every answer to a session request names the session, refusals included.
+            resp.setHeader(SessionKeys.HEADER, sessionKey);
+        }
         CompletionId id = CompletionId.fresh(chat.model());
         AsyncContext async = req.startAsync();
         async.setTimeout(0);
-        submit(async, () -> begin(async, chat, sessionKey, id));
+        try {
+            gateway.agentExecutor().submit(() -> begin(async, chat, sessionKey, id));
+        } catch (RejectedExecutionException e) {
+            log.warn("Agent executor is shut down; refusing request");
+            refuse(async, 503, ApiError.of("The gateway is shutting down.", "server_error", null, "unavailable"));
+        }
     }
 
     /** The validated {@code X-Session-Key}, or null for a stateless request. */
-    static String sessionKey(HttpServletRequest req, int maxLength) throws ApiException {
+    private static String sessionKey(HttpServletRequest req, int maxLength) throws ApiException {
         String key = req.getHeader(SessionKeys.HEADER);
         if (key == null) {
             return null;
@@ -78,10 +91,6 @@ final class ChatCompletionsServlet extends HttpServlet {
 
     /** Runs on the agent executor: session work may take a while (a memory flush calls the model). */
     private void begin(AsyncContext async, ChatRequest chat, String sessionKey, CompletionId id) {
-        if (sessionKey != null) {
-            // Refusals of a session request name the session too.
-            ((HttpServletResponse) async.getResponse()).setHeader(SessionKeys.HEADER, sessionKey);
-        }
         TurnStart start;
         try {
             start = sessionKey == null
@@ -104,65 +113,153 @@ final class ChatCompletionsServlet extends HttpServlet {
         }
         switch (start) {
             case TurnStart.CommandReply reply -> answerCommand(async, chat.stream(), id, reply);
-            case SessionTurn turn -> {
+            case SessionTurn session -> {
+                Run run = gateway.runs().begin(new RunStart(session.runId(), sessionKey,
+                        session.sessionId().orElse(null), chat.model(), chat.stream()));
+                Turn turn = new Turn(async, chat, id, run, session);
                 if (chat.stream()) {
-                    stream(async, chat, id, turn);
+                    turn.stream();
                 } else {
-                    respondWhole(async, chat, id, turn);
+                    turn.respondWhole();
                 }
             }
         }
     }
 
-    private void stream(AsyncContext async, ChatRequest chat, CompletionId id, SessionTurn turn) {
-        SseStream sse;
-        try {
-            // Session headers now: nothing can be added once the stream is flushed.
-            sse = SseStream.open(async, turn.headers());
-        } catch (IOException | IllegalStateException e) {
-            log.debug("client gone before the stream opened", e);
-            turn.close();
-            async.complete();
-            return;
+    /** One agent turn in flight: its async response, its session turn and its run record. */
+    private final class Turn {
+
+        private final AsyncContext async;
+        private final ChatRequest chat;
+        private final CompletionId id;
+        private final Run run;
+        private final SessionTurn session;
+
+        Turn(AsyncContext async, ChatRequest chat, CompletionId id, Run run, SessionTurn session) {
+            this.async = async;
+            this.chat = chat;
+            this.id = id;
+            this.run = run;
+            this.session = session;
         }
-        ChunkStream chunks = new ChunkStream(sse, id);
-        chunks.start(turn.notice().orElse(""));
-        gateway.keepalives().register(sse);
-        sse.onDisconnect(turn::cancel);
-        async.addListener(new ClientLossListener(sse));
-        try {
-            chunks.finish(execute(turn, chat, chunks));
-        } catch (AgentFailure failure) {
-            if (failure.kind() == FailureKind.CANCELLED && !turn.stopped()) {
-                sse.close();
-            } else {
-                // The interrupt that stopped the agent must not break the write of why it stopped.
-                Thread.interrupted();
-                chunks.fail(shownFailure(turn, failure));
+
+        void stream() {
+            SseStream sse;
+            try {
+                // Session headers now: nothing can be added once the stream is flushed.
+                sse = SseStream.open(async, session.headers());
+            } catch (IOException | IllegalStateException e) {
+                log.debug("client gone before the stream opened", e);
+                session.close();
+                run.failed(cancelled(e));
+                async.complete();
+                return;
             }
-        } finally {
-            gateway.keepalives().unregister(sse);
+            ChunkStream chunks = new ChunkStream(sse, id);
+            sse.onDisconnect(session::cancel);
+            async.addListener(new ClientLossListener(sse::clientGone));
+            chunks.start(session.notice().orElse(""));
+            gateway.keepalives().register(sse);
+            try {
+                // The client left while the agent was finishing: nobody received the answer.
+                AgentResult result = execute(chunks, sse::isOpen);
+                run.completed(result.usage());
+                chunks.finish(result);
+            } catch (AgentFailure failure) {
+                AgentFailure shown = shown(failure);
+                run.failed(shown);
+                if (shown.kind() == FailureKind.CANCELLED && !session.stopped()) {
+                    sse.close();
+                } else {
+                    // The interrupt that stopped the agent must not break the write of why it stopped.
+                    Thread.interrupted();
+                    chunks.fail(errorBody(shown));
+                }
+            } finally {
+                gateway.keepalives().unregister(sse);
+            }
+        }
+
+        void respondWhole() {
+            HttpServletResponse response = (HttpServletResponse) async.getResponse();
+            session.headers().forEach(response::setHeader);
+            async.addListener(new ClientLossListener(session::cancel));
+            try {
+                AgentResult result = execute(AgentListener.NONE, () -> true);
+                run.completed(result.usage());
+                writeCompletion(response, id, session.notice().orElse("") + result.content(), result);
+            } catch (AgentFailure failure) {
+                AgentFailure shown = shown(failure);
+                run.failed(shown);
+                if (shown.kind() != FailureKind.CANCELLED || session.stopped()) {
+                    Thread.interrupted();
+                    writeFailure(response, shown.httpStatus(), errorBody(shown));
+                }
+            } catch (IOException e) {
+                log.debug("client gone before the response was written", e);
+            } finally {
+                async.complete();
+            }
+        }
+
+        /**
+         * Runs the agent and ends the session's part of the turn (transcript stored, lease released)
+         * before the caller tells the client the turn is over, so that the client's next request
+         * never finds its own finished turn still running.
+         */
+        private AgentResult execute(AgentListener listener, BooleanSupplier delivered) {
+            try (session) {
+                AgentResult result = runAgent(listener);
+                if (!delivered.getAsBoolean()) {
+                    throw cancelled(null);
+                }
+                session.complete(result);
+                return result;
+            } catch (AgentFailure failure) {
+                throw failure;
+            } catch (RuntimeException e) {
+                log.error("Run {}: the session could not be stored: {}", run.start().runId(), e.toString());
+                log.debug("Session store failure", e);
+                throw new AgentFailure(FailureKind.AGENT_ERROR, "The conversation could not be stored.", e);
+            }
+        }
+
+        /** Runs the agent, turning every way it can end into a result or an {@link AgentFailure}. */
+        private AgentResult runAgent(AgentListener listener) {
+            AgentRequest request = new AgentRequest(chat.model(), session.conversation());
+            try {
+                return session.runAgent(() -> gateway.agent().run(request, listener));
+            } catch (InterruptedException e) {
+                // Keep the interrupt visible to whatever runs after us on this thread.
+                Thread.currentThread().interrupt();
+                throw cancelled(e);
+            } catch (AgentFailure failure) {
+                if (failure.kind() != FailureKind.CANCELLED) {
+                    log.warn("Run {} failed: {} ({})", run.start().runId(), failure.kind().code(), failure.getMessage());
+                    log.debug("Run failure detail", failure);
+                }
+                throw failure;
+            } catch (RuntimeException e) {
+                log.error("Run {} crashed in agent code: {}", run.start().runId(),
+                        gateway.secrets().redact(e.getClass().getName() + ": " + e.getMessage()));
+                log.debug("Agent crash detail", e);
+                throw new AgentFailure(FailureKind.AGENT_ERROR, "The agent failed while answering this request.", e);
+            }
+        }
+
+        /** A turn ended by /stop is reported as stopped; anything else as it failed. */
+        private AgentFailure shown(AgentFailure failure) {
+            if (failure.kind() == FailureKind.CANCELLED && session.stopped()) {
+                return new AgentFailure(FailureKind.CANCELLED, "Stopped by /stop. " + SessionService.STOPPED_TEXT,
+                        failure);
+            }
+            return failure;
         }
     }
 
-    private void respondWhole(AsyncContext async, ChatRequest chat, CompletionId id, SessionTurn turn) {
-        HttpServletResponse response = (HttpServletResponse) async.getResponse();
-        try {
-            AgentResult result = execute(turn, chat, AgentListener.NONE);
-            turn.headers().forEach(response::setHeader);
-            writeCompletion(response, id, turn.notice().orElse("") + result.content(), result);
-        } catch (AgentFailure failure) {
-            Thread.interrupted();
-            writeFailure(response, shownFailure(turn, failure));
-        } catch (IOException e) {
-            log.debug("client gone before the response was written", e);
-        } finally {
-            async.complete();
-        }
-    }
-
-    /** A command's answer, as an ordinary completion so every client shows it. */
-    private void answerCommand(AsyncContext async, boolean stream, CompletionId id, TurnStart.CommandReply reply) {
+    /** A session command's answer, as an ordinary completion so every client shows it. No agent ran. */
+    private static void answerCommand(AsyncContext async, boolean stream, CompletionId id,
+                                      TurnStart.CommandReply reply) {
         AgentResult result = new AgentResult(reply.text(), "stop", Usage.ZERO);
         HttpServletResponse response = (HttpServletResponse) async.getResponse();
         try {
@@ -181,45 +278,25 @@ final class ChatCompletionsServlet extends HttpServlet {
         async.complete();
     }
 
-    /**
-     * Runs the agent and ends the session's part of the turn (transcript stored, lease released)
-     * before the caller tells the client the turn is over.
-     */
-    private AgentResult execute(SessionTurn turn, ChatRequest chat, AgentListener listener) {
-        try (turn) {
-            AgentResult result = runAgent(turn, new AgentRequest(chat.model(), turn.conversation()), listener);
-            turn.complete(result);
-            return result;
-        } catch (AgentFailure failure) {
-            throw failure;
-        } catch (RuntimeException e) {
-            log.error("Session turn could not be stored: {}", e.toString());
-            log.debug("Session store failure", e);
-            throw new AgentFailure(FailureKind.AGENT_ERROR, "The conversation could not be stored.", e);
-        }
-    }
-
-    /** A turn ended by /stop is reported as stopped; anything else as it failed. */
-    private static AgentFailure shownFailure(SessionTurn turn, AgentFailure failure) {
-        if (failure.kind() == FailureKind.CANCELLED && turn.stopped()) {
-            return new AgentFailure(FailureKind.CANCELLED, "Stopped by /stop. " + SessionService.STOPPED_TEXT, null);
-        }
-        return failure;
-    }
-
     private static void writeCompletion(HttpServletResponse response, CompletionId id, String content,
                                         AgentResult result) throws IOException {
         Responses.json(response, 200, ChatCompletion.of(id,
                 new ChatCompletion.Message("assistant", content, null), result.finishReason(), result.usage()));
     }
 
-    private static ApiError errorBody(AgentFailure failure) {
-        return ApiError.of(failure.getMessage(), failure.kind().errorType(), null, failure.kind().code());
+    private static AgentFailure cancelled(Throwable cause) {
+        return new AgentFailure(FailureKind.CANCELLED, "The request was cancelled.", cause);
     }
 
-    private static void writeFailure(HttpServletResponse response, AgentFailure failure) {
+    /** The client-facing error: the failure's own safe message, redacted once more in case it echoes upstream text. */
+    private ApiError errorBody(AgentFailure failure) {
+        return ApiError.of(gateway.secrets().redact(failure.getMessage()), failure.kind().errorType(), null,
+                failure.kind().code());
+    }
+
+    private static void writeFailure(HttpServletResponse response, int status, ApiError body) {
         try {
-            Responses.error(response, failure.httpStatus(), errorBody(failure));
+            Responses.error(response, status, body);
         } catch (IOException e) {
             log.debug("client gone before the error was written", e);
         }
@@ -234,36 +311,11 @@ final class ChatCompletionsServlet extends HttpServlet {
         async.complete();
     }
 
-    /** Runs the agent, turning every way it can end into a result or an {@link AgentFailure}. */
-    private AgentResult runAgent(SessionTurn turn, AgentRequest request, AgentListener listener) {
-        try {
-            return turn.runAgent(() -> gateway.agent().run(request, listener));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AgentFailure(FailureKind.CANCELLED, "The request was cancelled.", e);
-        } catch (AgentFailure failure) {
-            throw failure;
-        } catch (RuntimeException e) {
-            log.error("Agent crashed: {}", e.toString());
-            log.debug("Agent crash detail", e);
-            throw new AgentFailure(FailureKind.AGENT_ERROR, "The agent failed while answering this request.", e);
-        }
-    }
-
-    private void submit(AsyncContext async, Runnable work) {
-        try {
-            gateway.agentExecutor().submit(work);
-        } catch (RejectedExecutionException e) {
-            log.warn("Agent executor is shut down; refusing request");
-            refuse(async, 503, ApiError.of("The gateway is shutting down.", "server_error", null, "unavailable"));
-        }
-    }
-
-    /** The container tells us the client is gone (error or timeout on the async context). */
-    private record ClientLossListener(SseStream sse) implements AsyncListener {
+    /** The container reports the client gone (error or timeout on the async context). */
+    private record ClientLossListener(Runnable onLoss) implements AsyncListener {
         @Override public void onComplete(AsyncEvent event) {}
-        @Override public void onTimeout(AsyncEvent event) { sse.clientGone(); }
-        @Override public void onError(AsyncEvent event) { sse.clientGone(); }
+        @Override public void onTimeout(AsyncEvent event) { onLoss.run(); }
+        @Override public void onError(AsyncEvent event) { onLoss.run(); }
         @Override public void onStartAsync(AsyncEvent event) {}
     }
 }

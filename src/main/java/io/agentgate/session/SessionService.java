@@ -207,7 +207,9 @@ public final class SessionService implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AgentFailure(FailureKind.CANCELLED, "The request was cancelled.", e);
         } catch (RuntimeException e) {
-            log.warn("Memory flush of session {} failed: {}", SessionKeys.redact(key), e.toString());
+            // Only the exception's type at WARN: upstream messages may echo credentials.
+            log.warn("Memory flush of session {} failed: {}", SessionKeys.redact(key), e.getClass().getSimpleName());
+            log.debug("Memory flush failure", e);
             throw new AgentFailure(FailureKind.UPSTREAM_ERROR,
                     "The previous session could not be saved to memory; please retry.", e);
         }

@@ -29,6 +29,7 @@ public final class SessionTurn implements TurnStart, AutoCloseable {
     private final List<Message> conversation;
     private final Map<String, String> headers;
     private final Optional<String> notice;
+    private final UUID statelessRunId = UUID.randomUUID();
     private boolean ended;
 
     SessionTurn(Lease lease, RunHandle handle, List<Message> conversation, Map<String, String> headers,
@@ -53,6 +54,16 @@ public final class SessionTurn implements TurnStart, AutoCloseable {
     /** What the client is told first when this request started a fresh session. */
     public Optional<String> notice() {
         return notice;
+    }
+
+    /** The run id: the session lease's owner, and the run's id in the runs ledger. */
+    public UUID runId() {
+        return lease == null ? statelessRunId : lease.runId();
+    }
+
+    /** The session id this turn runs in; empty for a stateless request. */
+    public Optional<UUID> sessionId() {
+        return lease == null ? Optional.empty() : Optional.of(lease.sessionId());
     }
 
     public <T> T runAgent(AgentCall<T> call) throws InterruptedException {

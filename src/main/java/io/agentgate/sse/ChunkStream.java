@@ -1,6 +1,5 @@
 package io.agentgate.sse;
 
-import io.agentgate.agent.AgentFailure;
 import io.agentgate.agent.AgentListener;
 import io.agentgate.agent.AgentResult;
 import io.agentgate.api.ApiError;
@@ -72,8 +71,7 @@ public final class ChunkStream implements AgentListener {
      * follows; a bare parser that waits for {@code [DONE]} would take {@code [DONE]} as "the answer
      * is complete". Leaving it out keeps the one success marker meaning success.
      */
-    public void fail(AgentFailure failure) {
-        ApiError error = ApiError.of(failure.getMessage(), failure.kind().errorType(), null, failure.kind().code());
+    public void fail(ApiError error) {
         sse.data(Json.write(error));
         sse.close();
     }

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KeepaliveScheduler implements AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KeepaliveScheduler.class);
+
     private final Set<SseStream> streams = ConcurrentHashMap.newKeySet();
     private final long intervalNanos;
     private final Executor writers;
@@ -42,12 +44,17 @@ public final class KeepaliveScheduler implements AutoCloseable {
     }
 
     private void sweep() {
-        for (SseStream stream : streams) {
-            if (!stream.isOpen()) {
-                streams.remove(stream);
-            } else if (stream.nanosSinceLastWrite() >= intervalNanos) {
-                writers.execute(stream::keepalive);
+        // An exception escaping a periodic task would cancel it silently, ending all keepalives.
+        try {
+            for (SseStream stream : streams) {
+                if (!stream.isOpen()) {
+                    streams.remove(stream);
+                } else if (stream.nanosSinceLastWrite() >= intervalNanos) {
+                    writers.execute(stream::keepalive);
+                }
             }
+        } catch (RuntimeException e) {
+            log.warn("Keepalive sweep failed; will retry on the next tick", e);
         }
     }
 

@@ -33,6 +33,9 @@ class SessionContinuityTest extends OneGatewayTest {
         assertEquals(List.of("user: my name is Ada", "assistant: reply to: my name is Ada", "user: what is my name?"),
                 dialogue(model.lastAgentCall()));
 
+        assertEquals(2L, value(gateway, "SELECT count(*) FROM runs WHERE session_key = 'chat-1' AND session_id = ?",
+                java.util.UUID.fromString(first.header("X-Session-Id"))), "each turn is a run of its session");
+
         HttpResponse<String> view = gateway.get("/v1/sessions/chat-1");
         assertEquals(200, view.statusCode());
         assertTrue(view.body().contains("\"message_count\":4"), view.body());
@@ -61,6 +64,7 @@ class SessionContinuityTest extends OneGatewayTest {
         assertNull(reply.header("X-Session-Id"));
         assertEquals(0L, value(gateway, "SELECT count(*) FROM sessions"));
         assertEquals(0L, value(gateway, "SELECT count(*) FROM session_messages"));
+        assertEquals(1L, value(gateway, "SELECT count(*) FROM runs WHERE session_key IS NULL"), "only its run record");
     }
 
     @Test

@@ -110,6 +110,37 @@ public final class TestGateway implements AutoCloseable {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Outcomes in the runs table, oldest first. */
+    public java.util.List<String> runOutcomes() throws SQLException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Connection c = db(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT coalesce(outcome, 'running') FROM runs ORDER BY started_at")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    public long countRuns(String outcome) throws SQLException {
+        return runOutcomes().stream().filter(outcome::equals).count();
+    }
+
+    /**
+     * Waits (up to 10 s) until the runs table holds this many runs with this outcome. Runs end on the
+     * agent's thread, a moment after the client has read the response.
+     */
+    public void awaitRunOutcomeCount(String outcome, long count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        java.util.List<String> seen = runOutcomes();
+        while (seen.stream().filter(outcome::equals).count() < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            seen = runOutcomes();
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(count, seen.stream().filter(outcome::equals).count(),
+                "runs with outcome " + outcome + " in " + seen);
+    }
+
     public HttpClient http() {
         return http;
     }

@@ -1,0 +1,42 @@
+package io.agentgate;
+
+import io.agentgate.testing.WarDeployment;
+import java.net.URI;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.toolchain.test.jupiter.WorkDir;
+import org.eclipse.jetty.toolchain.test.jupiter.WorkDirExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The built WAR deployed into Jetty 12 (ee10) through Jetty's own WebAppContext. */
+@ExtendWith(WorkDirExtension.class)
+class JettyWarIT {
+
+    public WorkDir workDir;
+
+    @Test
+    void warServesStreamingCompletionsOnJetty() throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+
+        WebAppContext webapp = new WebAppContext();
+        webapp.setContextPath("/agentgate");
+        webapp.setWar(WarDeployment.builtWar().toString());
+        webapp.setTempDirectory(workDir.getEmptyPathDir().toFile());
+        WarDeployment.contextParameters().forEach(webapp::setInitParameter);
+        webapp.setThrowUnavailableOnStartupException(true);
+        server.setHandler(webapp);
+        server.start();
+        try {
+            WarDeployment.assertServesStreamingCompletions(
+                    URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/agentgate/"));
+        } finally {
+            server.stop();
+        }
+    }
+}

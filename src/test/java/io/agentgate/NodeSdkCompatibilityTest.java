@@ -1,0 +1,86 @@
+package io.agentgate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.agentgate.testing.ScriptedModel;
+import io.agentgate.testing.TestGateway;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The official openai-node SDK (from npm) against a real gateway: a normal stream reads as text
+ * with finish_reason stop, and a crashed agent's error frame makes the SDK's stream raise.
+ */
+class NodeSdkCompatibilityTest {
+
+    private static final String SDK_VERSION = "6.49.0";
+    private static final Path SDK_DIR = Path.of("target", "node-sdk");
+
+    @Test
+    void openaiNodeRaisesOnTheErrorFrameAndReadsNormalStreams() throws Exception {
+        assumeTrue(commandWorks("node", "--version") && commandWorks("npm", "--version"),
+                "node and npm are needed for this check");
+        installSdk();
+        ScriptedModel model = new ScriptedModel()
+                .on("crash", (call, listener, m) -> {
+                    listener.onContent("partial");
+                    throw new IllegalStateException("boom");
+                });
+        try (TestGateway gateway = TestGateway.start(Map.of(), model)) {
+            Path script = SDK_DIR.resolve("sdk-check.mjs");
+            Files.copy(Path.of("src/test/node/sdk-check.mjs"), script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            String out = run(List.of("node", script.toAbsolutePath().toString(), gateway.baseUri() + "v1"), SDK_DIR.toFile());
+            JsonObject result = Json.createReader(new StringReader(out.lines().reduce((a, b) -> b).orElse("{}")))
+                    .readObject();
+            JsonObject ok = result.getJsonObject("ok");
+            assertEquals("hello from node", ok.getString("text"), out);
+            assertEquals("stop", ok.getString("finish"), out);
+            assertTrue(ok.isNull("raised"), out);
+
+            JsonObject crash = result.getJsonObject("crash");
+            assertEquals("partial", crash.getString("text"), out);
+            assertTrue(crash.isNull("finish"), "no finish_reason for a crash: " + out);
+            assertEquals("APIError", crash.getJsonObject("raised").getString("name"), out);
+        }
+    }
+
+    private static void installSdk() throws Exception {
+        if (Files.isDirectory(SDK_DIR.resolve("node_modules/openai"))) {
+            return;
+        }
+        Files.createDirectories(SDK_DIR);
+        Files.writeString(SDK_DIR.resolve("package.json"), "{\"name\":\"sdk-check\",\"private\":true,\"type\":\"module\"}");
+        run(List.of("npm", "install", "--no-audit", "--no-fund", "--silent", "openai@" + SDK_VERSION), SDK_DIR.toFile());
+    }
+
+    private static boolean commandWorks(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static String run(List<String> command, File dir) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "finished: " + command);
+        assertEquals(0, p.exitValue(), command + " failed:\n" + out);
+        return out;
+    }
+}

@@ -1,0 +1,64 @@
+package io.agentgate.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** What both WAR deployment tests check once the built WAR is deployed in a container. */
+public final class WarDeployment {
+
+    private WarDeployment() {}
+
+    /** The WAR Maven built in this run (see the pom's integration-test execution). */
+    public static Path builtWar() {
+        String war = System.getProperty("agentgate.war");
+        assertTrue(war != null && Files.isRegularFile(Path.of(war)), "built WAR at " + war);
+        return Path.of(war);
+    }
+
+    /** Context parameters the deployer sets: the database to use. */
+    public static Map<String, String> contextParameters() {
+        return Map.of("AGENTGATE_DB_URL", TestDatabase.freshDatabaseUrl(),
+                "AGENTGATE_DB_USER", "postgres");
+    }
+
+    /** Readiness, then a streaming completion read by the OpenAI Java SDK. */
+    public static void assertServesStreamingCompletions(URI contextRoot) throws Exception {
+        HttpResponse<String> ready = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(contextRoot.resolve("health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ready.statusCode(), ready.body());
+
+        OpenAIClient client = OpenAIOkHttpClient.builder()
+                .baseUrl(contextRoot + "v1").apiKey("unused").maxRetries(0)
+                .timeout(Duration.ofSeconds(30)).build();
+        StringBuilder text = new StringBuilder();
+        String finish = null;
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+                ChatCompletionCreateParams.builder().model("demo").addUserMessage("deployed as a war").build())) {
+            for (ChatCompletionChunk chunk : (Iterable<ChatCompletionChunk>) stream.stream()::iterator) {
+                for (ChatCompletionChunk.Choice choice : chunk.choices()) {
+                    choice.delta().content().ifPresent(text::append);
+                    if (choice.finishReason().isPresent()) {
+                        finish = choice.finishReason().get().asString();
+                    }
+                }
+            }
+        }
+        assertEquals("deployed as a war", text.toString());
+        assertEquals("stop", finish);
+    }
+}
