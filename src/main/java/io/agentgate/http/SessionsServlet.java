@@ -1,5 +1,6 @@
 package io.agentgate.http;
 
+import io.agentgate.agent.AgentFailure;
 import io.agentgate.api.ApiError;
 import io.agentgate.api.SessionView;
 import io.agentgate.api.StopResult;
@@ -47,6 +48,10 @@ final class SessionsServlet extends HttpServlet {
             Responses.error(resp, e);
         } catch (SessionBusyException e) {
             Responses.error(resp, 409, ApiError.of(e.getMessage(), "invalid_request_error", null, "session_busy"));
+        } catch (AgentFailure failure) {
+            // The old session's memory could not be condensed: nothing was reset.
+            Responses.error(resp, failure.httpStatus(), ApiError.of(failure.getMessage(),
+                    failure.kind().errorType(), null, failure.kind().code()));
         }
     }
 

@@ -48,7 +48,7 @@ public final class SessionService implements AutoCloseable {
     private final MemoryFlush memory;
     private final Executor workers;
     private final String owner = ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
-    /** Turns running in this JVM by run id: the heartbeat's list and /stop's interrupt targets. */
+    /** Leases held by this JVM by run id: the heartbeat's list and /stop's interrupt targets. */
     private final Map<UUID, RunHandle> localRuns = new ConcurrentHashMap<>();
     private final AtomicBoolean sweeping = new AtomicBoolean();
     private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
@@ -128,9 +128,11 @@ public final class SessionService implements AutoCloseable {
         UUID runId = UUID.randomUUID();
         SessionState state = store.claim(key, true, runId, owner, settings.lease())
                 .orElseThrow(() -> new SessionBusyException(key));
+        localRuns.put(runId, new RunHandle());
         try {
             resetNow(state, runId, ResetReason.MANUAL);
         } finally {
+            localRuns.remove(runId);
             store.release(key, runId, true);
         }
         return store.find(key);
@@ -271,6 +273,8 @@ public final class SessionService implements AutoCloseable {
         if (claimed.isEmpty()) {
             return;
         }
+        // Registered so the heartbeat keeps the lease alive through a slow summarisation call.
+        localRuns.put(runId, new RunHandle());
         try {
             SessionState s = claimed.get();
             if (s.hasActivity() && !s.memoryFlushed()
@@ -278,6 +282,7 @@ public final class SessionService implements AutoCloseable {
                 flush(key, s.sessionId());
             }
         } finally {
+            localRuns.remove(runId);
             // Not activity: an idle session must stay idle so its reset still happens.
             store.release(key, runId, false);
         }
