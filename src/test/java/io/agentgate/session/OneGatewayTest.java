@@ -2,7 +2,9 @@ package io.agentgate.session;
 
 import io.agentgate.testing.RecordingModel;
 import io.agentgate.testing.TestGateway;
+import io.agentgate.session.SessionCalls.Reply;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -16,6 +18,13 @@ abstract class OneGatewayTest {
     void startGateway() {
         model = new RecordingModel();
         gateway = TestGateway.start(Map.of(), model);
+    }
+
+    /** Starts a streaming turn in the background and returns once the model is working on it. */
+    protected CompletableFuture<Reply> turnInProgress(String key, String text) throws InterruptedException {
+        CompletableFuture<Reply> running = SessionCalls.streamInBackground(gateway, key, text);
+        model.awaitEntered();
+        return running;
     }
 
     @AfterEach

@@ -1,7 +1,6 @@
 package io.agentgate.session;
 
 import static io.agentgate.session.SessionCalls.send;
-import static io.agentgate.session.SessionCalls.streamInBackground;
 import static io.agentgate.session.SessionCalls.update;
 import static io.agentgate.session.SessionCalls.value;
 import static io.agentgate.session.SessionContinuityTest.dialogue;
@@ -26,8 +25,7 @@ class SessionDbaCleanupTest extends OneGatewayTest {
     @Test
     void aDbaDeleteInTheMiddleOfATurnStartsTheSessionFresh() throws Exception {
         Reply first = send(gateway, "dba", "first");
-        CompletableFuture<Reply> running = streamInBackground(gateway, "dba", "second " + RecordingModel.GATE);
-        model.awaitEntered();
+        CompletableFuture<Reply> running = turnInProgress("dba", "second " + RecordingModel.GATE);
         update(gateway, "DELETE FROM session_messages");
         update(gateway, "DELETE FROM sessions");
         model.openGate();

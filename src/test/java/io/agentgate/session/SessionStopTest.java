@@ -1,7 +1,6 @@
 package io.agentgate.session;
 
 import static io.agentgate.session.SessionCalls.send;
-import static io.agentgate.session.SessionCalls.streamInBackground;
 import static io.agentgate.session.SessionCalls.value;
 import static io.agentgate.session.SessionContinuityTest.dialogue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,8 +22,7 @@ class SessionStopTest extends OneGatewayTest {
     @Test
     void stopDuringALongToolRunEndsThatStreamAndTheNextRequestStartsFresh() throws Exception {
         Reply before = send(gateway, "chat", "my favourite colour is blue");
-        CompletableFuture<Reply> running = streamInBackground(gateway, "chat", "run the long tool " + RecordingModel.BLOCK);
-        model.awaitEntered();
+        CompletableFuture<Reply> running = turnInProgress("chat", "run the long tool " + RecordingModel.BLOCK);
 
         Reply stop = send(gateway, "chat", "/stop");
         assertEquals(SessionService.STOPPED_TEXT, stop.content());
