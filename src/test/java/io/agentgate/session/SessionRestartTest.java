@@ -61,6 +61,22 @@ class SessionRestartTest {
     }
 
     @Test
+    void dailyResetAfterTheConfiguredHour() throws Exception {
+        // The reset hour is the current one, so an hour and a minute ago is before it, always.
+        String hour = String.valueOf(java.time.ZonedDateTime.now().getHour());
+        RecordingModel model = new RecordingModel();
+        try (TestGateway gateway = TestGateway.start(Map.of("AGENTGATE_SESSION_DAILY_HOUR", hour), model)) {
+            send(gateway, "day", "good morning");
+            update(gateway, "UPDATE sessions SET updated_at = now() - interval '61 minutes'");
+
+            Reply next = send(gateway, "day", "good evening");
+            assertEquals("daily", next.header("X-Session-Reset"));
+            assertTrue(next.content().startsWith("[Session reset: daily reset at " + hour + ":00"), next.content());
+            assertTrue(RecordingModel.systemText(model.lastAgentCall()).contains("reset by the daily schedule"));
+        }
+    }
+
+    @Test
     void memoryIsFlushedExactlyOnceAcrossARestartBetweenFlushAndReset() throws Exception {
         Map<String, String> settings = sharedDatabase("AGENTGATE_MEMORY_SWEEP_SECONDS", "0.2");
         RecordingModel before = new RecordingModel();
