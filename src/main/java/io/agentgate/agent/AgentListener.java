@@ -12,7 +12,11 @@ public interface AgentListener {
     /** A piece of visible assistant text, in order. */
     void onContent(String delta);
 
-    /** The assistant decided to call tools; called before the tools run. */
+    /**
+     * The assistant decided to call tools; called before the tools run. For bookkeeping (storage,
+     * metrics): what the client sees of it is the progress text that arrives through
+     * {@link #onContent}.
+     */
     default void onToolCalls(List<ToolCall> calls) {}
 
     AgentListener NONE = delta -> {};

@@ -7,22 +7,25 @@ import io.agentgate.db.Database;
 import io.agentgate.http.HttpSurface;
 import io.agentgate.model.DemoModel;
 import io.agentgate.model.ModelClient;
+import io.agentgate.model.OpenAiCompatibleClient;
+import io.agentgate.model.UpstreamSettings;
 import io.agentgate.runs.RunTracker;
 import io.agentgate.security.Secrets;
 import io.agentgate.session.SessionService;
+import io.agentgate.sse.KeepaliveScheduler;
+import io.agentgate.tools.ToolRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.Optional;
-import java.util.stream.Stream;
-import io.agentgate.sse.KeepaliveScheduler;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +44,7 @@ public class GatewayBootstrap implements ServletContextListener {
     private static final Logger log = LoggerFactory.getLogger(GatewayBootstrap.class);
 
     private Gateway gateway;
+    private ModelClient ownModel;
     private ScheduledExecutorService scheduler;
 
     @Override
@@ -58,10 +62,13 @@ public class GatewayBootstrap implements ServletContextListener {
         scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("keepalive").daemon(true).factory());
         KeepaliveScheduler keepalives = new KeepaliveScheduler(scheduler, agentExecutor, config.keepaliveInterval());
-        ModelClient model = context.getAttribute(MODEL_ATTRIBUTE) instanceof ModelClient given
-                ? given
-                : createModel(config);
+        // A model handed over by an embedder stays the embedder's to close; ours is closed on destroy.
+        ownModel = context.getAttribute(MODEL_ATTRIBUTE) instanceof ModelClient ? null : createModel(config);
+        ModelClient model = ownModel != null ? ownModel : (ModelClient) context.getAttribute(MODEL_ATTRIBUTE);
 
+        // The web application's class loader, so tools in WEB-INF/lib jars are found.
+        ToolRegistry tools = ToolRegistry.load(context.getClassLoader());
+        Agent agent = new Agent(model, tools, config.maxIterations());
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("agentgate.sse.streams.open", keepalives, KeepaliveScheduler::openStreams)
                 .description("SSE streams currently open").register(metrics);
@@ -73,7 +80,7 @@ public class GatewayBootstrap implements ServletContextListener {
         // Before any request: a conversation in flight when the gateway last stopped must start fresh.
         sessions.suspendRecentlyActive();
 
-        gateway = new Gateway(config, database, model, new Agent(model), agentExecutor, keepalives,
+        gateway = new Gateway(config, database, model, agent, agentExecutor, keepalives,
                 new RunTracker(database.dataSource(), metrics), metrics, secrets, sessions);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         HttpSurface.register(context, gateway);
@@ -98,6 +105,10 @@ public class GatewayBootstrap implements ServletContextListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (ownModel != null) {
+            ownModel.close();
+            ownModel = null;
+        }
         gateway.database().close();
         gateway.metrics().close();
         event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);
@@ -105,6 +116,15 @@ public class GatewayBootstrap implements ServletContextListener {
     }
 
     private static ModelClient createModel(GatewayConfig config) {
-        return new DemoModel(config.demoWordDelay());
+        if (config.upstreamBaseUrl().isEmpty()) {
+            return new DemoModel(config.demoWordDelay());
+        }
+        return new OpenAiCompatibleClient(new UpstreamSettings(
+                config.upstreamBaseUrl().get(),
+                config.upstreamApiKey(),
+                config.model(),
+                config.upstreamConnectTimeout(),
+                config.upstreamReadTimeout(),
+                UpstreamSettings.RetryPolicy.DEFAULT));
     }
 }

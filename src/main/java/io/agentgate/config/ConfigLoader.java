@@ -25,6 +25,13 @@ public final class ConfigLoader {
         Settings s = new Settings(settings);
         Optional<String> apiKey = s.optional("AGENTGATE_API_KEY");
         String host = s.string("AGENTGATE_HOST", "127.0.0.1");
+        Optional<String> upstreamBaseUrl = s.optional("AGENTGATE_UPSTREAM_BASE_URL");
+        Optional<String> model = s.optional("AGENTGATE_MODEL");
+        if (upstreamBaseUrl.isPresent() && model.isEmpty()) {
+            // Without it every request would ask the upstream for a model called "demo".
+            throw new IllegalArgumentException(
+                    "AGENTGATE_MODEL must name the upstream model when AGENTGATE_UPSTREAM_BASE_URL is set");
+        }
         return new GatewayConfig(
                 host,
                 s.integer("AGENTGATE_PORT", 8642),
@@ -34,14 +41,17 @@ public final class ConfigLoader {
                 Path.of(s.string("AGENTGATE_DATA_DIR",
                         Path.of(System.getProperty("user.home"), ".agentgate", "data").toString())),
                 apiKey,
-                s.optional("AGENTGATE_UPSTREAM_BASE_URL"),
+                upstreamBaseUrl,
                 s.optional("AGENTGATE_UPSTREAM_API_KEY"),
-                s.string("AGENTGATE_MODEL", GatewayConfig.DEMO_MODEL),
+                model.orElse(GatewayConfig.DEMO_MODEL),
                 s.duration("AGENTGATE_KEEPALIVE_SECONDS", 30),
                 s.longValue("AGENTGATE_MAX_REQUEST_BYTES", 1_000_000L),
                 s.list("AGENTGATE_CORS_ORIGINS"),
                 s.integer("AGENTGATE_DB_POOL_SIZE", 10),
                 Duration.ofMillis(s.longValue("AGENTGATE_DEMO_WORD_DELAY_MS", 20)),
+                s.positiveInteger("AGENTGATE_MAX_ITERATIONS", 20),
+                s.duration("AGENTGATE_UPSTREAM_CONNECT_TIMEOUT_SECONDS", 10),
+                s.duration("AGENTGATE_UPSTREAM_READ_TIMEOUT_SECONDS", 120),
                 sessionSettings(s));
     }
 
@@ -87,6 +97,14 @@ public final class ConfigLoader {
 
         int integer(String name, int fallback) {
             return (int) longValue(name, fallback);
+        }
+
+        int positiveInteger(String name, int fallback) {
+            int value = integer(name, fallback);
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + " must be positive, got " + value);
+            }
+            return value;
         }
 
         long longValue(String name, long fallback) {

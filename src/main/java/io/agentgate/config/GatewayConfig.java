@@ -25,6 +25,9 @@ public record GatewayConfig(
         List<String> corsOrigins,
         int dbPoolSize,
         Duration demoWordDelay,
+        int maxIterations,
+        Duration upstreamConnectTimeout,
+        Duration upstreamReadTimeout,
         SessionSettings sessions) {
 
     /** The model id served when no upstream is configured. */
@@ -51,6 +54,9 @@ public record GatewayConfig(
                 + ", corsOrigins=" + corsOrigins
                 + ", dbPoolSize=" + dbPoolSize
                 + ", demoWordDelay=" + demoWordDelay
+                + ", maxIterations=" + maxIterations
+                + ", upstreamConnectTimeout=" + upstreamConnectTimeout
+                + ", upstreamReadTimeout=" + upstreamReadTimeout
                 + ", sessions[" + sessions + "]]";
     }
 }

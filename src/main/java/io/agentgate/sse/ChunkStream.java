@@ -7,15 +7,17 @@ import io.agentgate.api.ChatCompletionChunk;
 import io.agentgate.api.ChatCompletionChunk.Delta;
 import io.agentgate.api.CompletionId;
 import io.agentgate.api.Json;
-import io.agentgate.api.ToolCall;
-import java.util.List;
 
 /**
  * The OpenAI {@code chat.completion.chunk} protocol over one {@link SseStream}: a role chunk,
- * content and tool-call deltas, then exactly one ending — a finish chunk and {@code [DONE]} for a
+ * content deltas, then exactly one ending — a finish chunk and {@code [DONE]} for a
  * completed turn, or an error frame for a failed one.
  */
 public final class ChunkStream implements AgentListener {
+
+    // No delta.tool_calls: the gateway runs the tools itself, and a client SDK or agent framework
+    // that saw tool calls would try to run them too (and send them back unanswered next turn). The
+    // agent shows tool progress as content instead; see docs/agent.md.
 
     private final SseStream sse;
     private final CompletionId id;
@@ -46,15 +48,6 @@ public final class ChunkStream implements AgentListener {
         if (!delta.isEmpty()) {
             send(new Delta(null, delta, null), null, null);
         }
-    }
-
-    @Override
-    public void onToolCalls(List<ToolCall> calls) {
-        List<ToolCall> indexed = new java.util.ArrayList<>(calls.size());
-        for (int i = 0; i < calls.size(); i++) {
-            indexed.add(calls.get(i).withIndex(i));
-        }
-        send(new Delta(null, null, indexed), null, null);
     }
 
     /** The real finish reason with usage, then {@code [DONE]}, then the response ends. */

@@ -1,0 +1,49 @@
+package io.agentgate.model;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * Server-Sent Events framing over a line stream (the WHATWG rules that matter here): {@code data}
+ * fields of one event are joined with newlines, a blank line ends the event, comments ({@code :})
+ * and other fields ({@code event}, {@code id}, {@code retry}) are skipped. Payloads are handed on
+ * whole for a JSON parser; nothing here looks inside them.
+ */
+final class SseEvents {
+
+    private final StreamingLines lines;
+    private final Duration idleTimeout;
+
+    SseEvents(StreamingLines lines, Duration idleTimeout) {
+        this.lines = lines;
+        this.idleTimeout = idleTimeout;
+    }
+
+    /** The next event's data, or null once the body has ended. */
+    String nextData() throws InterruptedException, IOException {
+        StringBuilder data = null;
+        while (true) {
+            String line = lines.next(idleTimeout);
+            if (line == null) {
+                return data == null ? null : data.toString();
+            }
+            if (line.isEmpty()) {
+                if (data != null) {
+                    return data.toString();
+                }
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon == 0) {
+                continue;
+            }
+            String field = colon < 0 ? line : line.substring(0, colon);
+            if (!field.equals("data")) {
+                continue;
+            }
+            String value = colon < 0 ? "" : line.substring(colon + 1);
+            value = value.startsWith(" ") ? value.substring(1) : value;
+            data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+        }
+    }
+}
