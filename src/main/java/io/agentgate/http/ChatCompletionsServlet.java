@@ -166,13 +166,13 @@ final class ChatCompletionsServlet extends HttpServlet {
                 run.completed(result.usage());
                 chunks.finish(result);
             } catch (AgentFailure failure) {
+                // The agent is over: its interrupt must not break the ledger's JDBC socket or the last write.
+                Thread.interrupted();
                 AgentFailure shown = shown(failure);
                 run.failed(shown);
                 if (shown.kind() == FailureKind.CANCELLED && !session.stopped()) {
                     sse.close();
                 } else {
-                    // The interrupt that stopped the agent must not break the write of why it stopped.
-                    Thread.interrupted();
                     chunks.fail(errorBody(shown));
                 }
             } finally {
@@ -189,10 +189,10 @@ final class ChatCompletionsServlet extends HttpServlet {
                 run.completed(result.usage());
                 writeCompletion(response, id, session.notice().orElse("") + result.content(), result);
             } catch (AgentFailure failure) {
+                Thread.interrupted(); // as in stream()
                 AgentFailure shown = shown(failure);
                 run.failed(shown);
                 if (shown.kind() != FailureKind.CANCELLED || session.stopped()) {
-                    Thread.interrupted();
                     writeFailure(response, shown.httpStatus(), errorBody(shown));
                 }
             } catch (IOException e) {
@@ -230,7 +230,7 @@ final class ChatCompletionsServlet extends HttpServlet {
             try {
                 return session.runAgent(() -> gateway.agent().run(request, listener));
             } catch (InterruptedException e) {
-                // Keep the interrupt visible to whatever runs after us on this thread.
+                // Keep the interrupt visible until the caller has released what the turn holds.
                 Thread.currentThread().interrupt();
                 throw cancelled(e);
             } catch (AgentFailure failure) {

@@ -9,8 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.openai.errors.OpenAIServiceException;
 import io.agentgate.session.SessionCalls.Reply;
 import io.agentgate.testing.RecordingModel;
+import io.agentgate.testing.RecordingTool;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +25,10 @@ class SessionStopTest extends OneGatewayTest {
     @Test
     void stopDuringALongToolRunEndsThatStreamAndTheNextRequestStartsFresh() throws Exception {
         Reply before = send(gateway, "chat", "my favourite colour is blue");
-        CompletableFuture<Reply> running = turnInProgress("chat", "run the long tool " + RecordingModel.BLOCK);
+        RecordingTool.reset();
+        CompletableFuture<Reply> running = SessionCalls.streamInBackground(gateway, "chat",
+                "run the long tool " + RecordingModel.LONG_TOOL);
+        awaitToolRunning();
 
         Reply stop = send(gateway, "chat", "/stop");
         assertEquals(SessionService.STOPPED_TEXT, stop.content());
@@ -46,6 +52,31 @@ class SessionStopTest extends OneGatewayTest {
         assertNull(after.header("X-Session-Reset"));
         assertTrue(!RecordingModel.systemText(model.lastAgentCall()).contains("stopped and suspended"),
                 "only the first call of the fresh session gets the note");
+    }
+
+    @Test
+    void stopWhileTheModelIsThinkingEndsTheNonStreamingRequestAsStopped() throws Exception {
+        CompletableFuture<Reply> running = CompletableFuture.supplyAsync(
+                () -> send(gateway, "slow", "think hard " + RecordingModel.BLOCK),
+                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        model.awaitEntered();
+        HttpResponse<String> stop = gateway.postJson("/v1/sessions/slow/stop", "");
+        assertTrue(stop.body().contains("\"stopped\":true"), stop.body());
+        java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> running.get(10, TimeUnit.SECONDS));
+        OpenAIServiceException error = (OpenAIServiceException) failed.getCause();
+        assertEquals(499, error.statusCode());
+        assertEquals("cancelled", error.code().orElse(null));
+    }
+
+    private static void awaitToolRunning() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (RecordingTool.calls().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the long tool never started");
+            }
+            Thread.sleep(20);
+        }
     }
 
     @Test

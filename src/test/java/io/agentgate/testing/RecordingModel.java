@@ -2,6 +2,7 @@ package io.agentgate.testing;
 
 import io.agentgate.agent.AgentListener;
 import io.agentgate.agent.Message;
+import io.agentgate.api.ToolCall;
 import io.agentgate.api.Usage;
 import io.agentgate.model.ModelCall;
 import io.agentgate.model.ModelClient;
@@ -14,14 +15,17 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A model for tests that records what it was sent. A user message containing {@link #BLOCK} stands
- * for a long tool run (it waits until interrupted); {@link #GATE} waits until {@link #openGate()}.
+ * A model for tests that records what it was sent. A user message containing {@link #LONG_TOOL}
+ * makes the agent run a ten-minute tool; {@link #BLOCK} makes the model call itself wait until
+ * interrupted; {@link #GATE} waits until {@link #openGate()}.
  * Memory-flush summarisation calls are answered with a note and counted apart.
  */
 public final class RecordingModel implements ModelClient {
 
     public static final String BLOCK = "[block]";
     public static final String GATE = "[gate]";
+    /** Asks for one call of {@link RecordingTool} that sleeps for ten minutes: a long tool run. */
+    public static final String LONG_TOOL = "[long-tool]";
     public static final String NOTE_PREFIX = "NOTE: ";
 
     private final List<ModelCall> agentCalls = new CopyOnWriteArrayList<>();
@@ -38,6 +42,11 @@ public final class RecordingModel implements ModelClient {
         }
         agentCalls.add(call);
         String last = lastUser(call);
+        boolean toolResultIn = "tool".equals(call.messages().getLast().role());
+        if (last.contains(LONG_TOOL) && !toolResultIn) {
+            return new ModelReply("", List.of(ToolCall.complete("call_long", RecordingTool.NAME,
+                    "{\"note\":\"long run\",\"sleep_ms\":600000}")), "tool_calls", Usage.of(3, 2));
+        }
         if (last.contains(BLOCK)) {
             listener.onContent("working…");
             entered.release();
