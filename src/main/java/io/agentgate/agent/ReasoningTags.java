@@ -30,13 +30,11 @@ final class ReasoningTags {
     }
 
     /**
-     * A length-cut answer that is all reasoning: tags with nothing visible outside them, or an
-     * empty answer beside a separate reasoning channel ({@code reasoning_content}).
+     * A length-cut answer that is all reasoning: tags with nothing visible outside them. Only tags
+     * count: models without them (or with a separate reasoning channel) often return empty content
+     * when merely cut off, and those deserve a continuation, not an "exhausted" verdict.
      */
-    static boolean thinkingExhausted(String text, String reasoningChannel) {
-        if (present(text)) {
-            return !visibleTextOutside(text);
-        }
-        return text.isBlank() && !reasoningChannel.isBlank();
+    static boolean thinkingExhausted(String text) {
+        return present(text) && !visibleTextOutside(text);
     }
 }

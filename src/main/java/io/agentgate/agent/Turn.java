@@ -124,7 +124,7 @@ final class Turn {
         if (!"length".equals(reply.finishReason())) {
             return Optional.of(new AgentResult(transcript.text(), completedFinishReason(reply), usage));
         }
-        if (ReasoningTags.thinkingExhausted(text, reply.reasoning())) {
+        if (ReasoningTags.thinkingExhausted(text)) {
             log.info("Model exhausted its output budget on reasoning");
             return Optional.of(partial(PartialReason.THINKING_BUDGET_EXHAUSTED, THINKING_BUDGET_EXHAUSTED));
         }

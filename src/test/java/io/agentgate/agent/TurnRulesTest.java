@@ -21,20 +21,11 @@ class TurnRulesTest {
             "<think>done</think> The answer is           | false",
             "Intro. <think>hmm                           | false",
             "Plain text cut off                          | false",
+            "''                                          | false",
             "<thinker>not a reasoning tag                | false",
     })
     void thinkingExhaustedOnlyWhenAllIsReasoning(String text, boolean exhausted) {
-        assertEquals(exhausted, ReasoningTags.thinkingExhausted(text, ""));
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "''              | reasoning | true",
-            "''              | ''        | false",
-            "Some answer     | reasoning | false",
-    })
-    void aSeparateReasoningChannelCountsToo(String text, String reasoning, boolean exhausted) {
-        assertEquals(exhausted, ReasoningTags.thinkingExhausted(text, reasoning));
+        assertEquals(exhausted, ReasoningTags.thinkingExhausted(text));
     }
 
     @ParameterizedTest
