@@ -6,6 +6,7 @@ import io.agentgate.db.Database;
 import io.agentgate.model.ModelClient;
 import io.agentgate.runs.RunTracker;
 import io.agentgate.security.Secrets;
+import io.agentgate.session.SessionService;
 import io.agentgate.sse.KeepaliveScheduler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.ExecutorService;
@@ -23,7 +24,8 @@ public record Gateway(
         KeepaliveScheduler keepalives,
         RunTracker runs,
         PrometheusMeterRegistry metrics,
-        Secrets secrets) {
+        Secrets secrets,
+        SessionService sessions) {
 
     /** Servlet context attribute under which the running gateway is published. */
     public static final String ATTRIBUTE = Gateway.class.getName();

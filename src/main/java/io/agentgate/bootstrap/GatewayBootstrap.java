@@ -11,6 +11,7 @@ import io.agentgate.model.OpenAiCompatibleClient;
 import io.agentgate.model.UpstreamSettings;
 import io.agentgate.runs.RunTracker;
 import io.agentgate.security.Secrets;
+import io.agentgate.session.SessionService;
 import io.agentgate.sse.KeepaliveScheduler;
 import io.agentgate.tools.ToolRegistry;
 import io.micrometer.core.instrument.Gauge;
@@ -74,8 +75,13 @@ public class GatewayBootstrap implements ServletContextListener {
         Secrets secrets = new Secrets(Stream.of(config.apiKey(), config.upstreamApiKey())
                 .flatMap(Optional::stream).toList());
 
+        SessionService sessions = new SessionService(database.dataSource(), model, config.model(),
+                config.sessions(), scheduler, agentExecutor);
+        // Before any request: a conversation in flight when the gateway last stopped must start fresh.
+        sessions.suspendRecentlyActive();
+
         gateway = new Gateway(config, database, model, agent, agentExecutor, keepalives,
-                new RunTracker(database.dataSource(), metrics), metrics, secrets);
+                new RunTracker(database.dataSource(), metrics), metrics, secrets, sessions);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         HttpSurface.register(context, gateway);
         log.info("agentgate ready (model: {})", String.join(", ", model.modelIds()));
@@ -88,6 +94,7 @@ public class GatewayBootstrap implements ServletContextListener {
         }
         log.info("Stopping agentgate");
         gateway.keepalives().close();
+        gateway.sessions().close();
         scheduler.shutdownNow();
         // Interrupting the agents cancels them; their streams end as cancelled, not as failures.
         gateway.agentExecutor().shutdownNow();

@@ -51,7 +51,22 @@ public final class ConfigLoader {
                 Duration.ofMillis(s.longValue("AGENTGATE_DEMO_WORD_DELAY_MS", 20)),
                 s.positiveInteger("AGENTGATE_MAX_ITERATIONS", 20),
                 s.duration("AGENTGATE_UPSTREAM_CONNECT_TIMEOUT_SECONDS", 10),
-                s.duration("AGENTGATE_UPSTREAM_READ_TIMEOUT_SECONDS", 120));
+                s.duration("AGENTGATE_UPSTREAM_READ_TIMEOUT_SECONDS", 120),
+                sessionSettings(s));
+    }
+
+    private static SessionSettings sessionSettings(Settings s) {
+        Optional<String> dailyHour = s.optional("AGENTGATE_SESSION_DAILY_HOUR");
+        return new SessionSettings(
+                s.duration("AGENTGATE_SUSPEND_WINDOW_SECONDS", 120),
+                s.duration("AGENTGATE_SESSION_IDLE_MINUTES", 1440).multipliedBy(60),
+                dailyHour.isEmpty()
+                        ? java.util.OptionalInt.empty()
+                        : java.util.OptionalInt.of(s.integer("AGENTGATE_SESSION_DAILY_HOUR", 0)),
+                java.time.ZoneId.systemDefault(),
+                s.integer("AGENTGATE_SESSION_KEY_MAX_LENGTH", SessionSettings.KEY_LENGTH_LIMIT),
+                s.duration("AGENTGATE_SESSION_LEASE_SECONDS", 30),
+                s.duration("AGENTGATE_MEMORY_SWEEP_SECONDS", 60));
     }
 
     /** Removes user-info and query strings from a URL so credentials in it never reach a log. */

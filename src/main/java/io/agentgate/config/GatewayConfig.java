@@ -27,7 +27,8 @@ public record GatewayConfig(
         Duration demoWordDelay,
         int maxIterations,
         Duration upstreamConnectTimeout,
-        Duration upstreamReadTimeout) {
+        Duration upstreamReadTimeout,
+        SessionSettings sessions) {
 
     /** The model id served when no upstream is configured. */
     public static final String DEMO_MODEL = "demo";
@@ -55,6 +56,7 @@ public record GatewayConfig(
                 + ", demoWordDelay=" + demoWordDelay
                 + ", maxIterations=" + maxIterations
                 + ", upstreamConnectTimeout=" + upstreamConnectTimeout
-                + ", upstreamReadTimeout=" + upstreamReadTimeout + "]";
+                + ", upstreamReadTimeout=" + upstreamReadTimeout
+                + ", sessions[" + sessions + "]]";
     }
 }

@@ -8,9 +8,15 @@ import io.agentgate.agent.FailureKind;
 import io.agentgate.api.ApiError;
 import io.agentgate.api.ChatCompletion;
 import io.agentgate.api.CompletionId;
+import io.agentgate.api.Usage;
 import io.agentgate.bootstrap.Gateway;
 import io.agentgate.runs.RunStart;
 import io.agentgate.runs.RunTracker.Run;
+import io.agentgate.session.SessionBusyException;
+import io.agentgate.session.SessionKeys;
+import io.agentgate.session.SessionService;
+import io.agentgate.session.SessionTurn;
+import io.agentgate.session.TurnStart;
 import io.agentgate.sse.ChunkStream;
 import io.agentgate.sse.SseStream;
 import jakarta.servlet.AsyncContext;
@@ -20,18 +26,17 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Map;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v1/chat/completions}. The request thread only validates and hands over: the agent
- * runs on the gateway's agent executor and the response (SSE or JSON) is written from there through
- * the {@link AsyncContext}, which this servlet owns until the turn ends. Every turn is one run in
- * the runs ledger, ended exactly once: completed, failed by kind, or cancelled.
+ * {@code POST /v1/chat/completions}. The request thread only validates and hands over: the session
+ * turn begins and the agent runs on the gateway's agent executor, and the response (SSE or JSON) is
+ * written from there through the {@link AsyncContext}, which this servlet owns until the turn ends.
+ * Every agent turn is one run in the runs ledger, ended exactly once: completed, failed by kind, or
+ * cancelled. Session logic (continuity, commands, resets, busy-ness) lives in {@link SessionService}.
  */
 final class ChatCompletionsServlet extends HttpServlet {
 
@@ -48,99 +53,184 @@ final class ChatCompletionsServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         ChatRequest chat;
+        String sessionKey;
         try {
             chat = parser.parse(req);
+            sessionKey = sessionKey(req, gateway.config().sessions().keyMaxLength());
         } catch (ApiException e) {
             Responses.error(resp, e);
             return;
         }
-        AgentRequest agentRequest = new AgentRequest(chat.model(), chat.messages());
+        if (sessionKey != null) {
+            // Every answer to a session request names the session, refusals included.
+            resp.setHeader(SessionKeys.HEADER, sessionKey);
+        }
+        CompletionId id = CompletionId.fresh(chat.model());
         AsyncContext async = req.startAsync();
         async.setTimeout(0);
-        Turn turn = new Turn(async, agentRequest, CompletionId.fresh(chat.model()),
-                gateway.runs().begin(RunStart.stateless(chat.model(), chat.stream())));
-        if (chat.stream()) {
-            turn.stream();
-        } else {
-            turn.respondWhole();
+        try {
+            gateway.agentExecutor().submit(() -> begin(async, chat, sessionKey, id));
+        } catch (RejectedExecutionException e) {
+            log.warn("Agent executor is shut down; refusing request");
+            refuse(async, 503, ApiError.of("The gateway is shutting down.", "server_error", null, "unavailable"));
         }
     }
 
-    /** One user turn in flight: its async response, its agent task and its run record. */
+    /** The validated {@code X-Session-Key}, or null for a stateless request. */
+    private static String sessionKey(HttpServletRequest req, int maxLength) throws ApiException {
+        String key = req.getHeader(SessionKeys.HEADER);
+        if (key == null) {
+            return null;
+        }
+        try {
+            return SessionKeys.validate(key, maxLength);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage(), SessionKeys.HEADER);
+        }
+    }
+
+    /** Runs on the agent executor: session work may take a while (a memory flush calls the model). */
+    private void begin(AsyncContext async, ChatRequest chat, String sessionKey, CompletionId id) {
+        TurnStart start;
+        try {
+            start = sessionKey == null
+                    ? gateway.sessions().stateless(chat.messages())
+                    : gateway.sessions().begin(sessionKey, chat.messages());
+        } catch (SessionBusyException e) {
+            refuse(async, 409, ApiError.of(e.getMessage(), "invalid_request_error", null, "session_busy"));
+            return;
+        } catch (IllegalArgumentException e) {
+            refuse(async, 400, ApiError.invalidRequest(e.getMessage(), "messages"));
+            return;
+        } catch (AgentFailure failure) {
+            refuse(async, failure.httpStatus(), errorBody(failure));
+            return;
+        } catch (RuntimeException e) {
+            log.error("Session could not begin: {}", e.toString());
+            log.debug("Session begin failure", e);
+            refuse(async, 500, ApiError.of("The session could not be loaded.", "server_error", null, "session_error"));
+            return;
+        }
+        switch (start) {
+            case TurnStart.CommandReply reply -> answerCommand(async, chat.stream(), id, reply);
+            case SessionTurn session -> {
+                Run run = gateway.runs().begin(new RunStart(session.runId(), sessionKey,
+                        session.sessionId().orElse(null), chat.model(), chat.stream()));
+                Turn turn = new Turn(async, chat, id, run, session);
+                if (chat.stream()) {
+                    turn.stream();
+                } else {
+                    turn.respondWhole();
+                }
+            }
+        }
+    }
+
+    /** One agent turn in flight: its async response, its session turn and its run record. */
     private final class Turn {
 
         private final AsyncContext async;
-        private final AgentRequest request;
+        private final ChatRequest chat;
         private final CompletionId id;
         private final Run run;
-        private final AtomicBoolean agentStarted = new AtomicBoolean();
-        private volatile Future<?> task;
+        private final SessionTurn session;
 
-        Turn(AsyncContext async, AgentRequest request, CompletionId id, Run run) {
+        Turn(AsyncContext async, ChatRequest chat, CompletionId id, Run run, SessionTurn session) {
             this.async = async;
-            this.request = request;
+            this.chat = chat;
             this.id = id;
             this.run = run;
+            this.session = session;
         }
 
-        void stream() throws IOException {
-            SseStream sse = SseStream.open(async, Map.of());
+        void stream() {
+            SseStream sse;
+            try {
+                // Session headers now: nothing can be added once the stream is flushed.
+                sse = SseStream.open(async, session.headers());
+            } catch (IOException | IllegalStateException e) {
+                log.debug("client gone before the stream opened", e);
+                session.close();
+                run.failed(cancelled(e));
+                async.complete();
+                return;
+            }
             ChunkStream chunks = new ChunkStream(sse, id);
-            sse.onDisconnect(this::cancel);
+            sse.onDisconnect(session::cancel);
             async.addListener(new ClientLossListener(sse::clientGone));
-            chunks.start();
+            chunks.start(session.notice().orElse(""));
             gateway.keepalives().register(sse);
-            submit(() -> {
-                try {
-                    AgentResult result = runAgent(chunks);
-                    if (!sse.isOpen()) {
-                        // The client left while the agent was finishing: nobody received the answer.
-                        throw cancelled(null);
-                    }
-                    run.completed(result.usage());
-                    chunks.finish(result);
-                } catch (AgentFailure failure) {
-                    run.failed(failure);
-                    if (failure.kind() == FailureKind.CANCELLED) {
-                        sse.close();
-                    } else {
-                        chunks.fail(errorBody(failure));
-                    }
-                } finally {
-                    gateway.keepalives().unregister(sse);
+            try {
+                // The client left while the agent was finishing: nobody received the answer.
+                AgentResult result = execute(chunks, sse::isOpen);
+                run.completed(result.usage());
+                chunks.finish(result);
+            } catch (AgentFailure failure) {
+                // The agent is over: its interrupt must not break the ledger's JDBC socket or the last write.
+                Thread.interrupted();
+                AgentFailure shown = shown(failure);
+                run.failed(shown);
+                if (shown.kind() == FailureKind.CANCELLED && !session.stopped()) {
+                    sse.close();
+                } else {
+                    chunks.fail(errorBody(shown));
                 }
-            });
+            } finally {
+                gateway.keepalives().unregister(sse);
+            }
         }
 
         void respondWhole() {
-            async.addListener(new ClientLossListener(this::cancel));
-            submit(() -> {
-                HttpServletResponse response = (HttpServletResponse) async.getResponse();
-                try {
-                    AgentResult result = runAgent(AgentListener.NONE);
-                    run.completed(result.usage());
-                    Responses.json(response, 200, ChatCompletion.of(id,
-                            new ChatCompletion.Message("assistant", result.content(), null),
-                            result.finishReason(), result.usage()));
-                } catch (AgentFailure failure) {
-                    run.failed(failure);
-                    if (failure.kind() != FailureKind.CANCELLED) {
-                        writeFailure(response, failure.httpStatus(), errorBody(failure));
-                    }
-                } catch (IOException e) {
-                    log.debug("client gone before the response was written", e);
-                } finally {
-                    async.complete();
+            HttpServletResponse response = (HttpServletResponse) async.getResponse();
+            session.headers().forEach(response::setHeader);
+            async.addListener(new ClientLossListener(session::cancel));
+            try {
+                AgentResult result = execute(AgentListener.NONE, () -> true);
+                run.completed(result.usage());
+                writeCompletion(response, id, session.notice().orElse("") + result.content(), result);
+            } catch (AgentFailure failure) {
+                Thread.interrupted(); // as in stream()
+                AgentFailure shown = shown(failure);
+                run.failed(shown);
+                if (shown.kind() != FailureKind.CANCELLED || session.stopped()) {
+                    writeFailure(response, shown.httpStatus(), errorBody(shown));
                 }
-            });
+            } catch (IOException e) {
+                log.debug("client gone before the response was written", e);
+            } finally {
+                async.complete();
+            }
+        }
+
+        /**
+         * Runs the agent and ends the session's part of the turn (transcript stored, lease released)
+         * before the caller tells the client the turn is over, so that the client's next request
+         * never finds its own finished turn still running.
+         */
+        private AgentResult execute(AgentListener listener, BooleanSupplier delivered) {
+            try (session) {
+                AgentResult result = runAgent(listener);
+                if (!delivered.getAsBoolean()) {
+                    throw cancelled(null);
+                }
+                session.complete(result);
+                return result;
+            } catch (AgentFailure failure) {
+                throw failure;
+            } catch (RuntimeException e) {
+                log.error("Run {}: the session could not be stored: {}", run.start().runId(), e.toString());
+                log.debug("Session store failure", e);
+                throw new AgentFailure(FailureKind.AGENT_ERROR, "The conversation could not be stored.", e);
+            }
         }
 
         /** Runs the agent, turning every way it can end into a result or an {@link AgentFailure}. */
         private AgentResult runAgent(AgentListener listener) {
+            AgentRequest request = new AgentRequest(chat.model(), session.conversation());
             try {
-                return gateway.agent().run(request, listener);
+                return session.runAgent(() -> gateway.agent().run(request, listener));
             } catch (InterruptedException e) {
-                // Keep the interrupt visible to whatever runs after us on this thread.
+                // Keep the interrupt visible until the caller has released what the turn holds.
                 Thread.currentThread().interrupt();
                 throw cancelled(e);
             } catch (AgentFailure failure) {
@@ -157,35 +247,41 @@ final class ChatCompletionsServlet extends HttpServlet {
             }
         }
 
-        private void submit(Runnable body) {
-            try {
-                task = gateway.agentExecutor().submit(() -> {
-                    agentStarted.set(true);
-                    body.run();
-                });
-            } catch (RejectedExecutionException e) {
-                log.warn("Agent executor is shut down; refusing request");
-                run.failed(cancelled(e));
-                try {
-                    Responses.error((HttpServletResponse) async.getResponse(), 503,
-                            ApiError.of("The gateway is shutting down.", "server_error", null, "unavailable"));
-                } catch (IOException | IllegalStateException ignored) {
-                    // response already committed (stream): nothing more can be said
-                }
-                async.complete();
+        /** A turn ended by /stop is reported as stopped; anything else as it failed. */
+        private AgentFailure shown(AgentFailure failure) {
+            if (failure.kind() == FailureKind.CANCELLED && session.stopped()) {
+                return new AgentFailure(FailureKind.CANCELLED, "Stopped by /stop. " + SessionService.STOPPED_TEXT,
+                        failure);
             }
+            return failure;
         }
+    }
 
-        /** The client is gone: stop the agent. A run that never started is ended here instead. */
-        private void cancel() {
-            Future<?> f = task;
-            if (f != null) {
-                f.cancel(true);
+    /** A session command's answer, as an ordinary completion so every client shows it. No agent ran. */
+    private static void answerCommand(AsyncContext async, boolean stream, CompletionId id,
+                                      TurnStart.CommandReply reply) {
+        AgentResult result = new AgentResult(reply.text(), "stop", Usage.ZERO);
+        HttpServletResponse response = (HttpServletResponse) async.getResponse();
+        try {
+            if (stream) {
+                ChunkStream chunks = new ChunkStream(SseStream.open(async, reply.headers()), id);
+                chunks.start();
+                chunks.onContent(reply.text());
+                chunks.finish(result);
+                return;
             }
-            if (!agentStarted.get()) {
-                run.failed(cancelled(null));
-            }
+            reply.headers().forEach(response::setHeader);
+            writeCompletion(response, id, reply.text(), result);
+        } catch (IOException | IllegalStateException e) {
+            log.debug("client gone before the command answer was written", e);
         }
+        async.complete();
+    }
+
+    private static void writeCompletion(HttpServletResponse response, CompletionId id, String content,
+                                        AgentResult result) throws IOException {
+        Responses.json(response, 200, ChatCompletion.of(id,
+                new ChatCompletion.Message("assistant", content, null), result.finishReason(), result.usage()));
     }
 
     private static AgentFailure cancelled(Throwable cause) {
@@ -204,6 +300,15 @@ final class ChatCompletionsServlet extends HttpServlet {
         } catch (IOException e) {
             log.debug("client gone before the error was written", e);
         }
+    }
+
+    private static void refuse(AsyncContext async, int status, ApiError error) {
+        try {
+            Responses.error((HttpServletResponse) async.getResponse(), status, error);
+        } catch (IOException | IllegalStateException e) {
+            log.debug("client gone before the refusal was written", e);
+        }
+        async.complete();
     }
 
     /** The container reports the client gone (error or timeout on the async context). */

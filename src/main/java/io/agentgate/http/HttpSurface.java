@@ -30,5 +30,8 @@ public final class HttpSurface {
         ServletRegistration.Dynamic chat = context.addServlet("chat-completions", new ChatCompletionsServlet(gateway));
         chat.setAsyncSupported(true);
         chat.addMapping("/v1/chat/completions");
+        context.addServlet("sessions",
+                        new SessionsServlet(gateway.sessions(), gateway.config().sessions().keyMaxLength()))
+                .addMapping("/v1/sessions/*");
     }
 }

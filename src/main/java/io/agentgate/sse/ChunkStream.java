@@ -32,7 +32,15 @@ public final class ChunkStream implements AgentListener {
     }
 
     public void start() {
-        send(new Delta("assistant", "", null), null, null);
+        start("");
+    }
+
+    /**
+     * The role chunk, carrying {@code leadingContent} as its content: how a client learns, in the
+     * first chunk, something said before the agent's answer (such as a session reset notice).
+     */
+    public void start(String leadingContent) {
+        send(new Delta("assistant", leadingContent, null), null, null);
     }
 
     @Override

@@ -60,5 +60,25 @@ public final class WarDeployment {
         }
         assertEquals("deployed as a war", text.toString());
         assertEquals("stop", finish);
+        assertKeepsASession(contextRoot);
+    }
+
+    /** Durable sessions work in the container too: one key, one session id across requests. */
+    private static void assertKeepsASession(URI contextRoot) throws Exception {
+        String sessionId = null;
+        for (String message : new String[] {"first", "second"}) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(contextRoot.resolve("v1/chat/completions"))
+                            .header("Content-Type", "application/json")
+                            .header("X-Session-Key", "war-session")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"messages\":[{\"role\":\"user\",\"content\":\"" + message + "\"}]}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            String id = response.headers().firstValue("X-Session-Id").orElseThrow();
+            assertTrue(sessionId == null || sessionId.equals(id), "same session id on the second request");
+            sessionId = id;
+        }
     }
 }

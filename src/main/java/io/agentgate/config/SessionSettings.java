@@ -1,0 +1,48 @@
+package io.agentgate.config;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.OptionalInt;
+
+/**
+ * How durable sessions behave (see docs/sessions.md). One component of {@link GatewayConfig} so
+ * that session settings travel together.
+ *
+ * @param suspendWindow   on start-up, sessions touched within this window are suspended
+ * @param idleTimeout     a session untouched this long starts fresh (reason {@code idle})
+ * @param dailyResetHour  hour of day (0-23, in {@code zone}) after which a session from before starts fresh
+ * @param zone            time zone of the daily reset: the JVM's default zone
+ * @param keyMaxLength    longest accepted {@code X-Session-Key}
+ * @param lease           how long a running turn's lease lasts without a heartbeat (crash recovery)
+ * @param memorySweep     how often the background sweep flushes memory of sessions due for reset
+ */
+public record SessionSettings(
+        Duration suspendWindow,
+        Duration idleTimeout,
+        OptionalInt dailyResetHour,
+        ZoneId zone,
+        int keyMaxLength,
+        Duration lease,
+        Duration memorySweep) {
+
+    /** The database's own limit on session_key (V1's CHECK constraint). */
+    public static final int KEY_LENGTH_LIMIT = 256;
+
+    public SessionSettings {
+        if (keyMaxLength < 1 || keyMaxLength > KEY_LENGTH_LIMIT) {
+            throw new IllegalArgumentException(
+                    "AGENTGATE_SESSION_KEY_MAX_LENGTH must be 1.." + KEY_LENGTH_LIMIT + ", got " + keyMaxLength);
+        }
+        if (dailyResetHour.isPresent() && (dailyResetHour.getAsInt() < 0 || dailyResetHour.getAsInt() > 23)) {
+            throw new IllegalArgumentException(
+                    "AGENTGATE_SESSION_DAILY_HOUR must be 0..23, got " + dailyResetHour.getAsInt());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "suspendWindow=" + suspendWindow + ", idle=" + idleTimeout
+                + ", dailyHour=" + (dailyResetHour.isPresent() ? dailyResetHour.getAsInt() + " " + zone : "off")
+                + ", keyMaxLength=" + keyMaxLength + ", lease=" + lease + ", memorySweep=" + memorySweep;
+    }
+}

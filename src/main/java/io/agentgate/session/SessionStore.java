@@ -1,0 +1,375 @@
+package io.agentgate.session;
+
+import io.agentgate.agent.Message;
+import io.agentgate.api.Json;
+import io.agentgate.api.ToolCall;
+import io.agentgate.api.Usage;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The sessions tables over JDBC. Every public method is one short transaction; every value is a
+ * bound parameter. Busy-ness lives in the row (a lease), so several gateway instances on one
+ * database see the same truth.
+ */
+final class SessionStore {
+
+    private static final String STATE_COLUMNS = """
+            s.session_key, s.session_id, s.suspended, s.memory_flushed, s.created_at, s.updated_at,
+            s.last_reset_reason, s.prompt_tokens, s.completion_tokens,
+            (s.running_run_id IS NOT NULL AND s.lease_until >= now()) AS running,
+            (SELECT count(*) FROM session_messages m WHERE m.session_id = s.session_id) AS message_count,
+            now() AS db_now
+            """;
+
+    private final DataSource dataSource;
+
+    SessionStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Start-up suspension: sessions touched within the window were probably in flight. */
+    int suspendRecentlyActive(Duration window) {
+        return transaction(c -> {
+            try (PreparedStatement st = c.prepareStatement("""
+                    UPDATE sessions SET suspended = TRUE
+                     WHERE updated_at >= now() - make_interval(secs => ?) AND NOT suspended""")) {
+                st.setDouble(1, window.toMillis() / 1000.0);
+                return st.executeUpdate();
+            }
+        });
+    }
+
+    Optional<SessionState> find(String key) {
+        return transaction(c -> selectState(c, key, false));
+    }
+
+    /**
+     * Takes the session's lease for {@code runId} unless a live lease is held; a lease past its
+     * expiry (its instance died) is taken over. With {@code create} a missing row (new key, or
+     * deleted by a DBA) is created first. Empty when busy (or missing and not created).
+     */
+    Optional<SessionState> claim(String key, boolean create, UUID runId, String owner, Duration lease) {
+        return transaction(c -> {
+            if (create) {
+                try (PreparedStatement st = c.prepareStatement("""
+                        INSERT INTO sessions (session_key, session_id) VALUES (?, ?)
+                        ON CONFLICT (session_key) DO NOTHING""")) {
+                    st.setString(1, key);
+                    st.setObject(2, UUID.randomUUID());
+                    st.executeUpdate();
+                }
+            }
+            Optional<SessionState> state = selectState(c, key, true);
+            if (state.isEmpty() || state.get().running()) {
+                return Optional.empty();
+            }
+            try (PreparedStatement st = c.prepareStatement("""
+                    UPDATE sessions SET running_run_id = ?, running_owner = ?,
+                           lease_until = now() + make_interval(secs => ?)
+                     WHERE session_key = ?""")) {
+                st.setObject(1, runId);
+                st.setString(2, owner);
+                st.setDouble(3, lease.toMillis() / 1000.0);
+                st.setString(4, key);
+                st.executeUpdate();
+            }
+            return state;
+        });
+    }
+
+    /** Extends the leases of these runs; returns the runs a /stop took the lease from. */
+    Set<UUID> heartbeat(Collection<UUID> runIds, Duration lease) {
+        if (runIds.isEmpty()) {
+            return Set.of();
+        }
+        return transaction(c -> {
+            Array ids = c.createArrayOf("uuid", runIds.toArray());
+            try (PreparedStatement st = c.prepareStatement("""
+                    UPDATE sessions SET lease_until = now() + make_interval(secs => ?), updated_at = now()
+                     WHERE running_run_id = ANY (?)""")) {
+                st.setDouble(1, lease.toMillis() / 1000.0);
+                st.setArray(2, ids);
+                st.executeUpdate();
+            }
+            try (PreparedStatement st = c.prepareStatement(
+                    "SELECT stopped_run_id FROM sessions WHERE stopped_run_id = ANY (?)")) {
+                st.setArray(1, ids);
+                return Set.copyOf(firstColumn(st, UUID.class));
+            }
+        });
+    }
+
+    /**
+     * /stop: suspends the session and takes the lease from its live run (the lock is released at
+     * once, as the seed's hard stop does). Returns the stopped run, empty when nothing ran.
+     */
+    Optional<UUID> stop(String key) {
+        return transaction(c -> {
+            try (PreparedStatement st = c.prepareStatement("""
+                    UPDATE sessions SET suspended = TRUE, stopped_run_id = running_run_id,
+                           running_run_id = NULL, running_owner = NULL, lease_until = NULL, updated_at = now()
+                     WHERE session_key = ? AND running_run_id IS NOT NULL AND lease_until >= now()
+                    RETURNING stopped_run_id""")) {
+                st.setString(1, key);
+                try (ResultSet rs = st.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Ends a run's lease if it still holds it; {@code touch} counts the end as activity. */
+    void release(String key, UUID runId, boolean touch) {
+        transaction(c -> {
+            try (PreparedStatement st = c.prepareStatement("""
+                    UPDATE sessions SET running_run_id = NULL, running_owner = NULL, lease_until = NULL,
+                           updated_at = CASE WHEN ? THEN now() ELSE updated_at END
+                     WHERE session_key = ? AND running_run_id = ?""")) {
+                st.setBoolean(1, touch);
+                st.setString(2, key);
+                st.setObject(3, runId);
+                return st.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Stores the condensed notes of {@code sessionId} and marks it flushed, both or neither, and only
+     * if it is still the key's current, unflushed session. False when someone else flushed it.
+     */
+    boolean storeMemory(String key, UUID sessionId, String notes) {
+        return transaction(c -> {
+            try (PreparedStatement st = c.prepareStatement("""
+                    UPDATE sessions SET memory_flushed = TRUE
+                     WHERE session_key = ? AND session_id = ? AND NOT memory_flushed""")) {
+                st.setString(1, key);
+                st.setObject(2, sessionId);
+                if (st.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            try (PreparedStatement st = c.prepareStatement("""
+                    INSERT INTO session_memory (session_key, source_session_id, notes) VALUES (?, ?, ?)
+                    ON CONFLICT (source_session_id) DO NOTHING""")) {
+                st.setString(1, key);
+                st.setObject(2, sessionId);
+                st.setString(3, notes);
+                return st.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Starts a new session id for the key, provided {@code runId} still holds the lease. */
+    boolean reset(String key, UUID runId, UUID newSessionId, ResetReason reason, boolean hadActivity) {
+        return transaction(c -> {
+            try (PreparedStatement st = c.prepareStatement("""
+                    UPDATE sessions SET session_id = ?, suspended = FALSE, memory_flushed = FALSE,
+                           last_reset_reason = ?, reset_had_activity = ?, prompt_tokens = 0,
+                           completion_tokens = 0, updated_at = now()
+                     WHERE session_key = ? AND running_run_id = ?""")) {
+                st.setObject(1, newSessionId);
+                st.setString(2, reason.code());
+                st.setBoolean(3, hadActivity);
+                st.setString(4, key);
+                st.setObject(5, runId);
+                return st.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /**
+     * Ends a successful turn: appends its messages to the transcript, adds its usage and releases
+     * the lease, in one transaction. Nothing is appended when the run lost the lease (stopped) or
+     * the row is gone (deleted by a DBA): that turn belongs to no live session any more.
+     */
+    boolean finishTurn(String key, UUID sessionId, UUID runId, List<Message> messages, Usage usage) {
+        return transaction(c -> {
+            try (PreparedStatement st = c.prepareStatement("""
+                    UPDATE sessions SET running_run_id = NULL, running_owner = NULL, lease_until = NULL,
+                           updated_at = now(), prompt_tokens = prompt_tokens + ?,
+                           completion_tokens = completion_tokens + ?
+                     WHERE session_key = ? AND session_id = ? AND running_run_id = ?""")) {
+                st.setLong(1, usage == null ? 0 : usage.promptTokens());
+                st.setLong(2, usage == null ? 0 : usage.completionTokens());
+                st.setString(3, key);
+                st.setObject(4, sessionId);
+                st.setObject(5, runId);
+                if (st.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            try (PreparedStatement st = c.prepareStatement("""
+                    INSERT INTO session_messages (session_id, role, content, tool_calls, tool_call_id)
+                    VALUES (?, ?, ?, ?::jsonb, ?)""")) {
+                for (Message m : messages) {
+                    st.setObject(1, sessionId);
+                    st.setString(2, m.role());
+                    st.setString(3, m.content());
+                    st.setString(4, m.toolCalls() == null ? null : Json.write(m.toolCalls()));
+                    st.setString(5, m.toolCallId());
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
+            return true;
+        });
+    }
+
+    List<TranscriptEntry> transcript(UUID sessionId) {
+        return transaction(c -> {
+            try (PreparedStatement st = c.prepareStatement("""
+                    SELECT message_id, role, content, tool_calls::text, tool_call_id FROM session_messages
+                     WHERE session_id = ? ORDER BY message_id""")) {
+                st.setObject(1, sessionId);
+                List<TranscriptEntry> out = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        String toolCalls = rs.getString(4);
+                        out.add(new TranscriptEntry(rs.getLong(1), new Message(rs.getString(2), rs.getString(3),
+                                toolCalls == null ? null : List.of(Json.read(toolCalls, ToolCall[].class)),
+                                rs.getString(5))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** The newest notes of a key, oldest first. */
+    List<String> memoryNotes(String key, int limit) {
+        return transaction(c -> {
+            try (PreparedStatement st = c.prepareStatement("""
+                    SELECT notes FROM (SELECT memory_id, notes FROM session_memory WHERE session_key = ?
+                                        ORDER BY memory_id DESC LIMIT ?) newest ORDER BY memory_id""")) {
+                st.setString(1, key);
+                st.setInt(2, limit);
+                return firstColumn(st, String.class);
+            }
+        });
+    }
+
+    /**
+     * Keys whose current session has a transcript, is not flushed and is due for a reset
+     * (suspended, or last touched before {@code cutoff}), and that nobody runs.
+     */
+    List<String> flushCandidates(Instant cutoff, int limit) {
+        return transaction(c -> {
+            try (PreparedStatement st = c.prepareStatement("""
+                    SELECT s.session_key FROM sessions s
+                     WHERE NOT s.memory_flushed
+                       AND (s.suspended OR s.updated_at < ?)
+                       AND (s.running_run_id IS NULL OR s.lease_until < now())
+                       AND EXISTS (SELECT 1 FROM session_messages m WHERE m.session_id = s.session_id)
+                     ORDER BY s.updated_at LIMIT ?""")) {
+                st.setObject(1, OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC));
+                st.setInt(2, limit);
+                return firstColumn(st, String.class);
+            }
+        });
+    }
+
+    Instant now() {
+        return transaction(c -> {
+            try (PreparedStatement st = c.prepareStatement("SELECT now()");
+                 ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return instant(rs, 1);
+            }
+        });
+    }
+
+    private static Optional<SessionState> selectState(Connection c, String key, boolean forUpdate)
+            throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT " + STATE_COLUMNS
+                + " FROM sessions s WHERE s.session_key = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
+            st.setString(1, key);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new SessionState(
+                        rs.getString("session_key"),
+                        rs.getObject("session_id", UUID.class),
+                        rs.getBoolean("suspended"),
+                        rs.getBoolean("memory_flushed"),
+                        rs.getBoolean("running"),
+                        instant(rs, "created_at"),
+                        instant(rs, "updated_at"),
+                        ResetReason.fromCode(rs.getString("last_reset_reason")),
+                        rs.getInt("message_count"),
+                        rs.getLong("prompt_tokens"),
+                        rs.getLong("completion_tokens"),
+                        instant(rs, "db_now")));
+            }
+        }
+    }
+
+    private static <T> List<T> firstColumn(PreparedStatement st, Class<T> type) throws SQLException {
+        List<T> out = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getObject(1, type));
+            }
+        }
+        return out;
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * One transaction. The calling thread's interrupt flag is set aside meanwhile: a stopped agent's
+     * thread still has to release its lease, and an interrupt would break the JDBC socket.
+     */
+    private <T> T transaction(Work<T> work) {
+        boolean interrupted = Thread.interrupted();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new SessionStoreException(e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The database failed a session operation; the request fails with a server error. */
+    static final class SessionStoreException extends RuntimeException {
+        SessionStoreException(SQLException cause) {
+            super("Session storage failed: " + cause.getMessage(), cause);
+        }
+    }
+}
