@@ -47,6 +47,7 @@ public final class BenchMain {
         URI upstream = URI.create("http://127.0.0.1:" + args.required("--upstream-port") + "/");
         URI bare = URI.create("http://127.0.0.1:" + args.required("--baseline-port") + "/sse");
         String dataDir = work.resolve("data").toString();
+        Path probes = Path.of(args.required("--probes")).toAbsolutePath();
         // --only upstream|held|sessions|cold-start: one group of scenarios, for profiling; the others report null.
         String only = args.string("--only", "");
 
@@ -85,9 +86,9 @@ public final class BenchMain {
 
             System.out.println("[bench] session scenarios");
             guard(metrics, only, "sessions", List.of("session_op_p99_ms"),
-                    () -> List.of(SessionScenarios.sessionOps(launch, work, profile.sessions())));
+                    () -> List.of(SessionScenarios.sessionOps(launch, probes, profile.sessions())));
             guard(metrics, only, "sessions", List.of("suspend_100k_ms"),
-                    () -> List.of(SessionScenarios.suspend(launch, work, profile.sessions())));
+                    () -> List.of(SessionScenarios.suspend(launch, probes, profile.sessions())));
 
             System.out.println("[bench] cold start");
             guard(metrics, only, "cold-start", List.of("cold_start_ms"),

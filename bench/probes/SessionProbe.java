@@ -1,0 +1,160 @@
+import io.agentgate.agent.AgentResult;
+import io.agentgate.agent.Message;
+import io.agentgate.api.Usage;
+import io.agentgate.config.ConfigLoader;
+import io.agentgate.config.GatewayConfig;
+import io.agentgate.db.Database;
+import io.agentgate.model.DemoModel;
+import io.agentgate.session.SessionService;
+import io.agentgate.session.SessionTurn;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+
+/**
+ * Session benchmarks through the gateway's own code, run by bench/run as a single-file program
+ * compiled against the gateway's classpath ({@code java -cp <gateway> SessionProbe.java ...}), so
+ * it needs no build of its own and breaks loudly when the session API changes.
+ *
+ * <pre>
+ *   SessionProbe ops DATA_DIR CLIENTS OPS_PER_CLIENT   get-or-create + transcript append latency
+ *   SessionProbe suspend DATA_DIR SESSIONS             start-up suspension of SESSIONS recent sessions
+ * </pre>
+ *
+ * Starts the database the way the gateway does ({@link Database#start}: the embedded PostgreSQL
+ * on DATA_DIR, Flyway, the HikariCP pool sized by AGENTGATE_DB_POOL_SIZE), with the gateway
+ * stopped. Prints one line {@code RESULT {...}}; every figure in it is measured here.
+ */
+public class SessionProbe {
+
+    public static void main(String[] args) throws Exception {
+        String dataDir = args[1];
+        GatewayConfig config = ConfigLoader.load(name -> name.equals("AGENTGATE_DATA_DIR") ? dataDir : System.getenv(name));
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+        try (Database db = Database.start(config);
+             SessionService sessions = new SessionService(db.dataSource(), new DemoModel(Duration.ZERO),
+                     config.model(), config.sessions(), scheduler, workers)) {
+            String result = switch (args[0]) {
+                case "ops" -> ops(db.dataSource(), sessions, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+                case "suspend" -> suspend(db.dataSource(), sessions, Integer.parseInt(args[2]));
+                default -> throw new IllegalArgumentException("mode: ops or suspend");
+            };
+            System.out.println("RESULT " + result);
+        } finally {
+            scheduler.shutdownNow();
+            workers.shutdownNow();
+        }
+        System.exit(0);
+    }
+
+    /** {@code clients} threads, each a few session keys: begin (get-or-create + lease) then complete (append + release). */
+    static String ops(DataSource ds, SessionService sessions, int clients, int opsPerClient) throws Exception {
+        int warmup = Math.max(20, opsPerClient / 10);
+        double[][] perClient = new double[clients][];
+        run(clients, c -> {
+            double[] samples = new double[opsPerClient];
+            for (int i = 0; i < warmup + opsPerClient; i++) {
+                String key = "bench-ops-" + c + "-" + (i % 8);
+                long t0 = System.nanoTime();
+                SessionTurn turn = (SessionTurn) sessions.begin(key, List.of(Message.user("hello " + i)));
+                turn.complete(new AgentResult("hi " + i, "stop", Usage.of(2, 2)));
+                if (i >= warmup) {
+                    samples[i - warmup] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+            perClient[c] = samples;
+        });
+        double[] ops = Arrays.stream(perClient).flatMapToDouble(Arrays::stream).toArray();
+        // Baseline: the floor any database operation here pays, one SELECT 1 round trip through the same pool.
+        double[][] baseClient = new double[clients][];
+        run(clients, c -> {
+            double[] samples = new double[opsPerClient];
+            for (int i = 0; i < warmup + opsPerClient; i++) {
+                long t0 = System.nanoTime();
+                try (Connection con = ds.getConnection(); Statement st = con.createStatement()) {
+                    st.execute("SELECT 1");
+                }
+                if (i >= warmup) {
+                    samples[i - warmup] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+            baseClient[c] = samples;
+        });
+        double[] base = Arrays.stream(baseClient).flatMapToDouble(Arrays::stream).toArray();
+        return String.format(Locale.ROOT, "{\"samples\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
+                        + "\"baseline_p50_ms\":%.3f,\"baseline_p99_ms\":%.3f}",
+                ops.length, pct(ops, 50), pct(ops, 99), pct(base, 50), pct(base, 99));
+    }
+
+    /** Seeds {@code n} sessions touched just now, then times the start-up path's suspension of them. */
+    static String suspend(DataSource ds, SessionService sessions, int n) throws Exception {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("DELETE FROM sessions WHERE session_key LIKE 'bench-suspend-%'");
+            st.execute("INSERT INTO sessions (session_key, session_id, updated_at) SELECT 'bench-suspend-' || g, "
+                    + "gen_random_uuid(), now() FROM generate_series(1, " + n + ") g");
+            st.execute("VACUUM ANALYZE sessions");
+        }
+        long t0 = System.nanoTime();
+        int suspended = sessions.suspendRecentlyActive();
+        double ms = (System.nanoTime() - t0) / 1e6;
+        // Baseline: the same number of rows flagged by a bare UPDATE of a plain table of the same shape.
+        double baseMs;
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS bench_suspend_baseline");
+            st.execute("CREATE TABLE bench_suspend_baseline AS SELECT g AS id, now() AS updated_at, FALSE AS flag "
+                    + "FROM generate_series(1, " + n + ") g");
+            st.execute("VACUUM ANALYZE bench_suspend_baseline");
+            long b0 = System.nanoTime();
+            st.executeUpdate("UPDATE bench_suspend_baseline SET flag = TRUE "
+                    + "WHERE updated_at >= now() - interval '1 hour' AND NOT flag");
+            baseMs = (System.nanoTime() - b0) / 1e6;
+            st.execute("DROP TABLE bench_suspend_baseline");
+            st.execute("DELETE FROM sessions WHERE session_key LIKE 'bench-suspend-%'");
+        }
+        return String.format(Locale.ROOT, "{\"seeded\":%d,\"suspended\":%d,\"ms\":%.1f,\"baseline_ms\":%.1f}",
+                n, suspended, ms, baseMs);
+    }
+
+    interface Client {
+        void run(int client) throws Exception;
+    }
+
+    static void run(int clients, Client body) throws Exception {
+        CountDownLatch done = new CountDownLatch(clients);
+        Exception[] failure = new Exception[1];
+        for (int c = 0; c < clients; c++) {
+            int id = c;
+            Thread.ofPlatform().start(() -> {
+                try {
+                    body.run(id);
+                } catch (Exception e) {
+                    failure[0] = e;
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        if (!done.await(10, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("clients did not finish in 10 minutes");
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    static double pct(double[] v, double p) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[Math.max(0, (int) Math.ceil(p / 100 * s.length) - 1)];
+    }
+}
