@@ -98,31 +98,32 @@ public class SessionProbe {
 
     /** Seeds {@code n} sessions touched just now, then times the start-up path's suspension of them. */
     static String suspend(DataSource ds, SessionService sessions, int n) throws Exception {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.execute("DELETE FROM sessions WHERE session_key LIKE 'bench-suspend-%'");
-            st.execute("INSERT INTO sessions (session_key, session_id, updated_at) SELECT 'bench-suspend-' || g, "
-                    + "gen_random_uuid(), now() FROM generate_series(1, " + n + ") g");
-            st.execute("VACUUM ANALYZE sessions");
-        }
+        String rows = " FROM generate_series(1, " + n + ") g";
+        sql(ds, "DELETE FROM sessions WHERE session_key LIKE 'bench-suspend-%'",
+                "INSERT INTO sessions (session_key, session_id, updated_at) "
+                        + "SELECT 'bench-suspend-' || g, gen_random_uuid(), now()" + rows,
+                "VACUUM ANALYZE sessions");
         long t0 = System.nanoTime();
         int suspended = sessions.suspendRecentlyActive();
         double ms = (System.nanoTime() - t0) / 1e6;
-        // Baseline: the same number of rows flagged by a bare UPDATE of a plain table of the same shape.
-        double baseMs;
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS bench_suspend_baseline");
-            st.execute("CREATE TABLE bench_suspend_baseline AS SELECT g AS id, now() AS updated_at, FALSE AS flag "
-                    + "FROM generate_series(1, " + n + ") g");
-            st.execute("VACUUM ANALYZE bench_suspend_baseline");
-            long b0 = System.nanoTime();
-            st.executeUpdate("UPDATE bench_suspend_baseline SET flag = TRUE "
-                    + "WHERE updated_at >= now() - interval '1 hour' AND NOT flag");
-            baseMs = (System.nanoTime() - b0) / 1e6;
-            st.execute("DROP TABLE bench_suspend_baseline");
-            st.execute("DELETE FROM sessions WHERE session_key LIKE 'bench-suspend-%'");
-        }
+        // Baseline: as many rows flagged by a bare UPDATE of a plain table without indexes.
+        sql(ds, "DROP TABLE IF EXISTS bench_suspend_baseline",
+                "CREATE TABLE bench_suspend_baseline AS SELECT g AS id, now() AS updated_at, FALSE AS flag" + rows,
+                "VACUUM ANALYZE bench_suspend_baseline");
+        long b0 = System.nanoTime();
+        sql(ds, "UPDATE bench_suspend_baseline SET flag = TRUE WHERE updated_at >= now() - interval '1 hour' AND NOT flag");
+        double baseMs = (System.nanoTime() - b0) / 1e6;
+        sql(ds, "DROP TABLE bench_suspend_baseline", "DELETE FROM sessions WHERE session_key LIKE 'bench-suspend-%'");
         return String.format(Locale.ROOT, "{\"seeded\":%d,\"suspended\":%d,\"ms\":%.1f,\"baseline_ms\":%.1f}",
                 n, suspended, ms, baseMs);
+    }
+
+    static void sql(DataSource ds, String... statements) throws Exception {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            for (String statement : statements) {
+                st.execute(statement);
+            }
+        }
     }
 
     interface Client {

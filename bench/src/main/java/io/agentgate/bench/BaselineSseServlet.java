@@ -19,18 +19,11 @@ final class BaselineSseServlet extends HttpServlet {
         int chunks = Integer.parseInt(req.getParameter("chunks") == null ? "1000" : req.getParameter("chunks"));
         String id = "chatcmpl-bare";
         String model = "bench-model";
-        resp.setContentType("text/event-stream");
-        resp.setCharacterEncoding("UTF-8");
-        resp.setHeader("Cache-Control", "no-cache");
-        PrintWriter out = resp.getWriter();
-        out.write(OpenAiChunks.role(id, model));
-        out.flush();
+        PrintWriter out = OpenAiChunks.open(resp, id, model);
         for (int i = 0; i < chunks; i++) {
             out.write(OpenAiChunks.content(id, model, OpenAiChunks.token(i)));
             out.flush();
         }
-        out.write(OpenAiChunks.finish(id, model, 3, chunks));
-        out.write(OpenAiChunks.DONE);
-        out.flush();
+        OpenAiChunks.end(out, id, model, chunks);
     }
 }

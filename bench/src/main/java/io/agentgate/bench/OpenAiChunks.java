@@ -11,6 +11,25 @@ final class OpenAiChunks {
 
     private OpenAiChunks() {}
 
+    /** Sets the SSE headers, writes and flushes the role chunk; the caller writes the rest. */
+    static java.io.PrintWriter open(jakarta.servlet.http.HttpServletResponse resp, String id, String model)
+            throws java.io.IOException {
+        resp.setContentType("text/event-stream");
+        resp.setCharacterEncoding("UTF-8");
+        resp.setHeader("Cache-Control", "no-cache");
+        java.io.PrintWriter out = resp.getWriter();
+        out.write(role(id, model));
+        out.flush();
+        return out;
+    }
+
+    /** The finish chunk with usage and {@code [DONE]}, flushed. */
+    static void end(java.io.PrintWriter out, String id, String model, int completionTokens) {
+        out.write(finish(id, model, 3, completionTokens));
+        out.write(DONE);
+        out.flush();
+    }
+
     static String role(String id, String model) {
         return frame(id, model, "{\"role\":\"assistant\",\"content\":\"\"}", "null");
     }

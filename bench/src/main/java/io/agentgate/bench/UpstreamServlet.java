@@ -56,20 +56,13 @@ final class UpstreamServlet extends HttpServlet {
     }
 
     private static void stream(HttpServletResponse resp, String id, String model, Directive d) throws IOException {
-        resp.setContentType("text/event-stream");
-        resp.setCharacterEncoding("UTF-8");
-        resp.setHeader("Cache-Control", "no-cache");
-        PrintWriter out = resp.getWriter();
-        out.write(OpenAiChunks.role(id, model));
-        out.flush();
+        PrintWriter out = OpenAiChunks.open(resp, id, model);
         for (int i = 0; i < d.tokens(); i++) {
             pause(d.delayMs());
             out.write(OpenAiChunks.content(id, model, OpenAiChunks.token(i)));
             out.flush();
         }
-        out.write(OpenAiChunks.finish(id, model, 3, d.tokens()));
-        out.write(OpenAiChunks.DONE);
-        out.flush();
+        OpenAiChunks.end(out, id, model, d.tokens());
     }
 
     private static void whole(HttpServletResponse resp, String id, String model, Directive d) throws IOException {
