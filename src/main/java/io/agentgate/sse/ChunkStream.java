@@ -21,10 +21,12 @@ public final class ChunkStream implements AgentListener {
 
     private final SseStream sse;
     private final CompletionId id;
+    private final ContentFrame content;
 
     public ChunkStream(SseStream sse, CompletionId id) {
         this.sse = sse;
         this.id = id;
+        this.content = new ContentFrame(id);
     }
 
     public SseStream sse() {
@@ -46,7 +48,7 @@ public final class ChunkStream implements AgentListener {
     @Override
     public void onContent(String delta) {
         if (!delta.isEmpty()) {
-            send(new Delta(null, delta, null), null, null);
+            sse.data(content.json(delta));
         }
     }
 
