@@ -21,14 +21,22 @@ final class Transcript implements AgentListener {
 
     @Override
     public void onContent(String delta) {
+        onContent(delta, false);
+    }
+
+    @Override
+    public void onContent(String delta, boolean more) {
         if (delta.isEmpty()) {
+            if (!more) {
+                client.onContent("", false); // lets the client send what it held back
+            }
             return;
         }
         if (paragraphPending && !text.isEmpty()) {
-            emit("\n\n".substring(trailingNewlines()));
+            emit("\n\n".substring(trailingNewlines()), true);
         }
         paragraphPending = false;
-        emit(delta);
+        emit(delta, more);
     }
 
     @Override
@@ -61,10 +69,10 @@ final class Transcript implements AgentListener {
         return n;
     }
 
-    private void emit(String delta) {
+    private void emit(String delta, boolean more) {
         if (!delta.isEmpty()) {
             text.append(delta);
-            client.onContent(delta);
+            client.onContent(delta, more);
         }
     }
 }

@@ -137,7 +137,7 @@ public final class OpenAiCompatibleClient implements ModelClient {
                     throw UpstreamFailure.errorFrame(
                             UpstreamErrors.clientMessage("stream error", data, settings.apiKey()), data);
                 }
-                reply.accept(chunk);
+                reply.accept(chunk, events.hasBuffered());
             }
         } catch (HttpTimeoutException e) {
             throw UpstreamFailure.fatal(FailureKind.TIMEOUT, "The upstream model stopped sending for more than "
@@ -146,6 +146,7 @@ public final class OpenAiCompatibleClient implements ModelClient {
             throw UpstreamFailure.fatal(FailureKind.STREAM_INTERRUPTED,
                     "The upstream model's stream was interrupted.", e);
         }
+        listener.onContent("", false); // whatever was held back goes out before the agent moves on
         if (!reply.finished()) {
             throw UpstreamFailure.fatal(FailureKind.STREAM_INTERRUPTED,
                     "The upstream model's stream ended before the model finished.", null);

@@ -32,7 +32,8 @@ final class ReplyAssembler {
         this.listener = listener;
     }
 
-    void accept(JsonObject chunk) {
+    /** Takes one chunk; {@code more}: the next chunk has already arrived (see {@link AgentListener#onContent(String, boolean)}). */
+    void accept(JsonObject chunk, boolean more) {
         if (chunk.get("usage") instanceof JsonObject u) {
             usage = Usage.of(intOf(u, "prompt_tokens"), intOf(u, "completion_tokens"));
         }
@@ -42,7 +43,7 @@ final class ReplyAssembler {
         for (JsonValue value : choices) {
             // n=1 is all the gateway asks for; another index would be a second answer, not ours.
             if (value instanceof JsonObject choice && intOf(choice, "index") == 0) {
-                acceptChoice(choice);
+                acceptChoice(choice, more);
             }
         }
     }
@@ -58,12 +59,12 @@ final class ReplyAssembler {
         return new ModelReply(content.toString(), reasoning.toString(), calls, finishReason, usage);
     }
 
-    private void acceptChoice(JsonObject choice) {
+    private void acceptChoice(JsonObject choice, boolean more) {
         if (choice.get("delta") instanceof JsonObject delta) {
             String text = stringOf(delta, "content");
             if (!text.isEmpty()) {
                 content.append(text);
-                listener.onContent(text);
+                listener.onContent(text, more);
             }
             // vLLM and DeepSeek say reasoning_content, Ollama and OpenRouter say reasoning.
             reasoning.append(stringOf(delta, "reasoning_content")).append(stringOf(delta, "reasoning"));

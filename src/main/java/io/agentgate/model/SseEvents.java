@@ -19,6 +19,11 @@ final class SseEvents {
         this.idleTimeout = idleTimeout;
     }
 
+    /** True when the next event's first line has already arrived, so reading it will not wait. */
+    boolean hasBuffered() {
+        return lines.hasBuffered();
+    }
+
     /** The next event's data, or null once the body has ended. */
     String nextData() throws InterruptedException, IOException {
         StringBuilder data = null;

@@ -47,8 +47,15 @@ public final class ChunkStream implements AgentListener {
 
     @Override
     public void onContent(String delta) {
+        onContent(delta, false);
+    }
+
+    @Override
+    public void onContent(String delta, boolean more) {
         if (!delta.isEmpty()) {
-            sse.data(content.json(delta));
+            sse.data(content.json(delta), !more);
+        } else if (!more) {
+            sse.flush();
         }
     }
 

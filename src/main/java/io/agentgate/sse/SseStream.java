@@ -66,7 +66,20 @@ public final class SseStream {
 
     /** Writes one {@code data:} event. Returns false when the client is gone or the stream closed. */
     public boolean data(String payload) {
-        return write(("data: " + payload + "\n\n").getBytes(StandardCharsets.UTF_8), true);
+        return data(payload, true);
+    }
+
+    /**
+     * Writes one {@code data:} event; without {@code flush} it may wait in the response buffer until
+     * the next flushing write (or until the buffer fills).
+     */
+    public boolean data(String payload, boolean flush) {
+        return write(("data: " + payload + "\n\n").getBytes(StandardCharsets.UTF_8), true, flush);
+    }
+
+    /** Sends whatever earlier writes left in the response buffer. */
+    public boolean flush() {
+        return write(new byte[0], true, true);
     }
 
     /**
@@ -74,7 +87,7 @@ public final class SseStream {
      */
     public boolean keepalive() {
         try {
-            return write(KEEPALIVE, false);
+            return write(KEEPALIVE, false, true);
         } finally {
             keepaliveQueued.set(false);
         }
@@ -118,7 +131,7 @@ public final class SseStream {
         fireDisconnect();
     }
 
-    private boolean write(byte[] bytes, boolean waitForLock) {
+    private boolean write(byte[] bytes, boolean waitForLock, boolean flush) {
         if (closed.get()) {
             return false;
         }
@@ -132,7 +145,9 @@ public final class SseStream {
                 return false;
             }
             out.write(bytes);
-            out.flush();
+            if (flush) {
+                out.flush();
+            }
             lastWriteNanos = System.nanoTime();
             return true;
         } catch (IOException | IllegalStateException e) {
