@@ -364,7 +364,13 @@ public final class FakeUpstream implements AutoCloseable {
                     out.close();
                     callback.succeeded();
                 }
-                case CUT -> callback.failed(new IOException("scripted cut"));
+                case CUT -> {
+                    // Let the gateway read what was sent first: an abort can reach it as a reset,
+                    // and a reset discards whatever it had not read yet, headers included, which
+                    // would turn "cut mid-stream" into "failed before answering" (retried).
+                    Thread.sleep(250);
+                    callback.failed(new IOException("scripted cut"));
+                }
                 case HANG, HANG_BEFORE_HEADERS -> {
                     released.await();
                     callback.failed(new IOException("fake upstream closed"));
