@@ -148,7 +148,9 @@ public final class SseStream {
             if (flush) {
                 out.flush();
             }
-            lastWriteNanos = System.nanoTime();
+            if (bytes.length > 0) {
+                lastWriteNanos = System.nanoTime(); // a bare flush says nothing new: not activity
+            }
             return true;
         } catch (IOException | IllegalStateException e) {
             log.debug("SSE write failed; client gone", e);
