@@ -116,7 +116,7 @@ public class GatewayBootstrap implements ServletContextListener {
     }
 
     private static ModelClient createModel(GatewayConfig config) {
-        if (config.upstreamBaseUrl().isEmpty()) {
+        if (config.usesDemoModel()) {
             return new DemoModel(config.demoWordDelay());
         }
         return new OpenAiCompatibleClient(new UpstreamSettings(

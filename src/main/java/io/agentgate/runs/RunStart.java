@@ -3,9 +3,4 @@ package io.agentgate.runs;
 import java.util.UUID;
 
 /** What is known of a run when it starts; session fields are null for stateless requests. */
-public record RunStart(UUID runId, String sessionKey, UUID sessionId, String model, boolean streaming) {
-
-    public static RunStart stateless(String model, boolean streaming) {
-        return new RunStart(UUID.randomUUID(), null, null, model, streaming);
-    }
-}
+public record RunStart(UUID runId, String sessionKey, UUID sessionId, String model, boolean streaming) {}

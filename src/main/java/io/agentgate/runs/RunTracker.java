@@ -48,10 +48,6 @@ public final class RunTracker {
             end(RunOutcome.of(failure.kind()), failure.getMessage(), Usage.ZERO);
         }
 
-        public boolean isEnded() {
-            return ended.get();
-        }
-
         private void end(RunOutcome outcome, String message, Usage usage) {
             if (ended.compareAndSet(false, true)) {
                 ledger.ended(start, outcome, message, usage == null ? Usage.ZERO : usage);

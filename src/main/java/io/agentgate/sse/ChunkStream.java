@@ -29,10 +29,6 @@ public final class ChunkStream implements AgentListener {
         this.content = new ContentFrame(id);
     }
 
-    public SseStream sse() {
-        return sse;
-    }
-
     public void start() {
         start("");
     }
