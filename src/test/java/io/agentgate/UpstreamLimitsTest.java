@@ -86,7 +86,7 @@ class UpstreamLimitsTest {
         assertTrue(completion.choices().get(0).message().content().orElseThrow()
                 .endsWith("Stopped after 2 model calls without a final answer (AGENTGATE_MAX_ITERATIONS)."));
         assertEquals(2, env.upstream().requestCount());
-        assertEquals(2, RecordingTool.calls().size());
+        assertEquals(2, env.gateway().recordingTool().calls().size());
         RunsTable.assertOnlyRun(env.gateway(), "completed");
     }
 

@@ -1,0 +1,17 @@
+package io.agentgate.turn;
+
+import io.agentgate.agent.AgentResult;
+import io.agentgate.session.SessionStart;
+
+/**
+ * How one turn ended, returned by {@link TurnRunner#run} once the session and the run record are
+ * settled: an answer, a session command carried out, or a {@link TurnFailure}.
+ */
+public sealed interface TurnOutcome permits TurnOutcome.Answered, TurnOutcome.CommandDone, TurnFailure {
+
+    /** The agent answered; {@code result.content()} is everything the client was shown. */
+    record Answered(AgentResult result) implements TurnOutcome {}
+
+    /** /stop, /new or /reset was carried out; no agent ran and no run was recorded. */
+    record CommandDone(SessionStart command) implements TurnOutcome {}
+}
