@@ -59,7 +59,7 @@ final class StreamingResponse implements ChatCompletionsServlet.TurnResponse {
     public void end(TurnOutcome outcome) {
         switch (outcome) {
             case TurnOutcome.Answered answered ->
-                    chunks.finish(answered.result().finishReason(), answered.result().usage());
+                    chunks.finish(answered.finishReason(), answered.usage());
             case TurnOutcome.CommandDone done -> answerCommand(done);
             case TurnFailure failure -> {
                 if (chunks == null) {

@@ -53,8 +53,8 @@ final class WholeResponse implements ChatCompletionsServlet.TurnResponse {
     public void end(TurnOutcome outcome) {
         try {
             switch (outcome) {
-                case TurnOutcome.Answered answered -> writeCompletion(notice + answered.result().content(),
-                        answered.result().finishReason(), answered.result().usage());
+                case TurnOutcome.Answered answered -> writeCompletion(notice + answered.content(),
+                        answered.finishReason(), answered.usage());
                 case TurnOutcome.CommandDone done -> {
                     SessionProtocol.commandHeaders(done.command()).forEach(response::setHeader);
                     writeCompletion(SessionProtocol.commandText(done.command()), "stop", Usage.ZERO);

@@ -1,6 +1,6 @@
 package io.agentgate.turn;
 
-import io.agentgate.agent.AgentResult;
+import io.agentgate.chat.Usage;
 import io.agentgate.session.SessionStart;
 
 /**
@@ -9,8 +9,11 @@ import io.agentgate.session.SessionStart;
  */
 public sealed interface TurnOutcome permits TurnOutcome.Answered, TurnOutcome.CommandDone, TurnFailure {
 
-    /** The agent answered; {@code result.content()} is everything the client was shown. */
-    record Answered(AgentResult result) implements TurnOutcome {}
+    /**
+     * The agent answered. {@code content} is everything the client was shown (tool progress and
+     * notices included); {@code finishReason} is {@code stop}, {@code length} or {@code content_filter}.
+     */
+    record Answered(String content, String finishReason, Usage usage) implements TurnOutcome {}
 
     /** /stop, /new or /reset was carried out; no agent ran and no run was recorded. */
     record CommandDone(SessionStart command) implements TurnOutcome {}

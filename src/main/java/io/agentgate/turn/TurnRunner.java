@@ -101,7 +101,7 @@ public final class TurnRunner {
             outcome = answer(request, conversation, session, cancellation, writer, run);
         }
         switch (outcome) {
-            case TurnOutcome.Answered answered -> run.completed(answered.result().usage());
+            case TurnOutcome.Answered answered -> run.completed(answered.usage());
             case TurnFailure.Failed failed -> run.failed(failed.kind(), failed.message());
             case TurnFailure.Cancelled cancelled -> run.failed(FailureKind.CANCELLED,
                     cancelled.reason() == Cancellation.Reason.STOPPED ? STOPPED_MESSAGE : CANCELLED_MESSAGE);
@@ -150,7 +150,7 @@ public final class TurnRunner {
                 return new TurnFailure.Failed(FailureKind.AGENT_ERROR, "The conversation could not be stored.");
             }
         }
-        return new TurnOutcome.Answered(result);
+        return new TurnOutcome.Answered(result.content(), result.finishReason(), result.usage());
     }
 
     /**

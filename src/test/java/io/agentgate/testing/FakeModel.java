@@ -65,10 +65,18 @@ public final class FakeModel implements ModelClient {
                 .otherwise(replyTo());
     }
 
-    /** Answers the next calls with these replies, in order, before any other rule. */
+    /**
+     * Answers the next calls with these replies, in order, before any other rule; each reply's
+     * content is shown as a real model client streams it.
+     */
     public FakeModel enqueue(ModelReply... replies) {
         for (ModelReply reply : replies) {
-            queued.add((call, sink, model) -> reply);
+            queued.add((call, sink, model) -> {
+                if (!reply.content().isEmpty()) {
+                    say(sink, reply.content());
+                }
+                return reply;
+            });
         }
         return this;
     }
