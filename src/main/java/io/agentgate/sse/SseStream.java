@@ -72,22 +72,24 @@ public final class SseStream {
         }
     }
 
-    /** Ends the response. Safe to call more than once and from any thread. */
+    /**
+     * Ends the response. Safe to call more than once and from any thread. The close callback runs
+     * before the response completes: when the container reports a lost client while a writer is
+     * stuck on it, the turn is cancelled at once instead of after that write gives up.
+     */
     public void close() {
-        writeLock.lock();
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        runCloseCallback();
+        writeLock.lock(); // a write in progress finishes (or fails) before the response completes
         try {
-            if (!closed.compareAndSet(false, true)) {
-                return;
-            }
-            try {
-                async.complete();
-            } catch (RuntimeException e) {
-                log.debug("async context already completed", e);
-            }
+            async.complete();
+        } catch (RuntimeException e) {
+            log.debug("async context already completed", e);
         } finally {
             writeLock.unlock();
         }
-        runCloseCallback();
     }
 
     boolean isOpen() {
