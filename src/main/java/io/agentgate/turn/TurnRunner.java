@@ -38,6 +38,7 @@ public final class TurnRunner {
     private static final Logger log = LoggerFactory.getLogger(TurnRunner.class);
     static final String CANCELLED_MESSAGE = "The request was cancelled.";
     static final String STOPPED_MESSAGE = "Stopped by /stop.";
+    static final String AGENT_FAILED_MESSAGE = "The agent failed while answering this request.";
 
     private final Agent agent;
     private final SessionService sessions;
@@ -97,8 +98,14 @@ public final class TurnRunner {
         Run run = runs.begin(new RunStart(runId, request.sessionKey().orElse(null),
                 session == null ? null : session.sessionId(), request.model(), request.streaming()));
         TurnOutcome outcome;
-        try (session) {
+        try {
             outcome = answer(request, conversation, session, cancellation, writer, run);
+        } catch (RuntimeException e) {
+            log.error("Run {} failed unexpectedly: {}", runId, secrets.redact(e.toString()));
+            log.debug("Turn failure detail", e);
+            outcome = new TurnFailure.Failed(FailureKind.AGENT_ERROR, AGENT_FAILED_MESSAGE);
+        } finally {
+            release(session);
         }
         switch (outcome) {
             case TurnOutcome.Answered answered -> run.completed(answered.usage());
@@ -108,6 +115,19 @@ public final class TurnRunner {
             default -> throw new IllegalStateException("not an agent outcome: " + outcome);
         }
         return outcome;
+    }
+
+    /** Releases the session's lease unless the turn completed; a failure here must not hide the turn's outcome. */
+    private static void release(SessionTurn session) {
+        if (session == null) {
+            return;
+        }
+        try {
+            session.close();
+        } catch (RuntimeException e) {
+            log.warn("Run {}: the session lease could not be released (it expires by itself): {}", session.runId(),
+                    e.toString());
+        }
     }
 
     /** Opens the response, runs the agent and stores the turn; the session's lease is released by the caller. */
@@ -135,7 +155,7 @@ public final class TurnRunner {
             log.error("Run {} crashed in agent code: {}", run.start().runId(),
                     secrets.redact(e.getClass().getName() + ": " + e.getMessage()));
             log.debug("Agent crash detail", e);
-            return new TurnFailure.Failed(FailureKind.AGENT_ERROR, "The agent failed while answering this request.");
+            return new TurnFailure.Failed(FailureKind.AGENT_ERROR, AGENT_FAILED_MESSAGE);
         }
         // An answer finished as the client left reached nobody; one finished as /stop came is delivered.
         if (cancellation.reason().filter(r -> r == Cancellation.Reason.CLIENT_GONE).isPresent()) {
