@@ -9,7 +9,6 @@ import com.openai.errors.InternalServerException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
-import io.agentgate.testing.FakeUpstream;
 import io.agentgate.testing.FakeUpstreamGateway;
 import io.agentgate.testing.FakeUpstream.Script;
 import io.agentgate.testing.RecordingTool;
