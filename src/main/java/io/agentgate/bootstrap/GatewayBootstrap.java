@@ -77,12 +77,21 @@ public class GatewayBootstrap implements ServletContextListener {
         Secrets secrets = new Secrets(Stream.of(config.apiKey(), config.upstreamApiKey())
                 .flatMap(Optional::stream).toList());
 
-        SessionService sessions = new SessionService(database.dataSource(), model, config.model(),
+        String instanceId = InstanceIdentity.of(config);
+        SessionService sessions = new SessionService(database.dataSource(),
+                database.unpooledDataSource("agentgate-stop-listener"), instanceId, model, config.model(),
                 config.sessions(), scheduler, agentExecutor);
-        // Before any request: a conversation in flight when the gateway last stopped must start fresh.
-        sessions.suspendRecentlyActive();
+        // Before any request: a conversation in flight when its instance went down must start fresh,
+        // and runs left open by it are closed as interrupted.
+        sessions.suspendAtStartup();
+        RunTracker runs = new RunTracker(database.dataSource(), metrics, instanceId);
+        runs.closeLeftOpenAtStartup();
+        // Any live instance closes the runs of an instance that died, once its liveness expired.
+        long sweep = config.sessions().lease().toMillis();
+        scheduler.scheduleWithFixedDelay(() -> onWorkers(agentExecutor, runs::closeOrphaned), sweep, sweep,
+                TimeUnit.MILLISECONDS);
 
-        TurnRunner turns = new TurnRunner(agent, sessions, new RunTracker(database.dataSource(), metrics), secrets);
+        TurnRunner turns = new TurnRunner(agent, sessions, runs, secrets);
         gateway = new Gateway(config, database, model, tools, agentExecutor, keepalives, metrics, sessions, turns);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         HttpSurface.register(context, new HttpSurface.Services(config, database, metrics, model.modelIds(), turns,
@@ -97,7 +106,6 @@ public class GatewayBootstrap implements ServletContextListener {
         }
         log.info("Stopping agentgate");
         gateway.keepalives().close();
-        gateway.sessions().close();
         scheduler.shutdownNow();
         // Turns end as cancelled, not as failures; the executor's interrupt reaches what is left.
         gateway.turns().cancelAll(Cancellation.Reason.SHUTTING_DOWN);
@@ -109,6 +117,8 @@ public class GatewayBootstrap implements ServletContextListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // After the turns ended: their leases are released (sessions suspended) and the instance leaves.
+        gateway.sessions().close();
         if (ownModel != null) {
             ownModel.close();
             ownModel = null;
@@ -117,6 +127,15 @@ public class GatewayBootstrap implements ServletContextListener {
         gateway.metrics().close();
         event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);
         gateway = null;
+    }
+
+    /** Hands a scheduler tick to the workers, so the scheduler thread never waits on the database. */
+    private static void onWorkers(ExecutorService workers, Runnable task) {
+        try {
+            workers.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("Maintenance skipped: executor shut down");
+        }
     }
 
     private static ModelClient createModel(GatewayConfig config) {

@@ -1,5 +1,6 @@
 package io.agentgate.runs;
 
+import io.agentgate.chat.FailureKind;
 import io.agentgate.chat.Usage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,24 +18,61 @@ final class RunLedger {
     private static final Logger log = LoggerFactory.getLogger(RunLedger.class);
     private static final int MAX_ERROR_CHARS = 1000;
 
-    private final DataSource dataSource;
+    /** What an interrupted run's record says (no client saw it: its connection died with the instance). */
+    static final String INTERRUPTED_MESSAGE = "The gateway instance running it went down before it ended.";
 
-    RunLedger(DataSource dataSource) {
+    private final DataSource dataSource;
+    private final String instanceId;
+
+    RunLedger(DataSource dataSource, String instanceId) {
         this.dataSource = dataSource;
+        this.instanceId = instanceId;
     }
 
     void started(RunStart run) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement(
-                     "INSERT INTO runs (run_id, session_key, session_id, model, streaming) VALUES (?, ?, ?, ?, ?)")) {
+                     "INSERT INTO runs (run_id, session_key, session_id, model, streaming, instance_id)"
+                             + " VALUES (?, ?, ?, ?, ?, ?)")) {
             st.setObject(1, run.runId());
             st.setString(2, run.sessionKey());
             st.setObject(3, run.sessionId());
             st.setString(4, run.model());
             st.setBoolean(5, run.streaming());
+            st.setString(6, instanceId);
             st.executeUpdate();
         } catch (SQLException e) {
             log.warn("Could not record the start of run {}: {}", run.runId(), e.getMessage());
+        }
+    }
+
+    /**
+     * Closes as interrupted the open runs of instances that are not live (their row expired or is
+     * gone), and with {@code ownToo} this instance's own (at start-up they are from its previous life).
+     * Runs from before instances were recorded (no instance) are left to the DBA cleanup. Returns how
+     * many it closed.
+     */
+    int closeOrphaned(boolean ownToo) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("""
+                     UPDATE runs r SET ended_at = now(), outcome = ?, error_message = ?
+                      WHERE r.outcome IS NULL AND r.instance_id IS NOT NULL
+                        AND (CASE WHEN r.instance_id = ? THEN ?
+                                  ELSE NOT EXISTS (SELECT 1 FROM instances i WHERE i.instance_id = r.instance_id
+                                                     AND i.expires_at >= now()) END)""")) {
+            st.setString(1, FailureKind.INTERRUPTED.code());
+            st.setString(2, INTERRUPTED_MESSAGE);
+            st.setString(3, instanceId);
+            st.setBoolean(4, ownToo);
+            int closed = st.executeUpdate();
+            if (closed > 0) {
+                log.info("Closed {} run(s) left open by a gateway instance that went down as {}", closed,
+                        FailureKind.INTERRUPTED.code());
+            }
+            return closed;
+        } catch (SQLException e) {
+            log.warn("Could not close the runs of instances that went down: {}", e.getMessage());
+            return 0;
         }
     }
 

@@ -18,9 +18,23 @@ public final class RunTracker {
     private final RunLedger ledger;
     private final RunMetrics metrics;
 
-    public RunTracker(DataSource dataSource, MeterRegistry registry) {
-        this.ledger = new RunLedger(dataSource);
+    /** {@code instanceId}: this gateway instance, recorded with every run it starts. */
+    public RunTracker(DataSource dataSource, MeterRegistry registry, String instanceId) {
+        this.ledger = new RunLedger(dataSource, instanceId);
         this.metrics = new RunMetrics(registry);
+    }
+
+    /**
+     * Start-up, before any request: runs this instance left open when it went down (crash, kill, lost
+     * database) are closed as {@link FailureKind#INTERRUPTED}, as are those of dead instances.
+     */
+    public void closeLeftOpenAtStartup() {
+        metrics.interrupted(ledger.closeOrphaned(true));
+    }
+
+    /** Closes as {@link FailureKind#INTERRUPTED} the runs left open by instances that are no longer live. */
+    public void closeOrphaned() {
+        metrics.interrupted(ledger.closeOrphaned(false));
     }
 
     public Run begin(RunStart start) {

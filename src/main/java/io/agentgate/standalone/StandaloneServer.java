@@ -75,9 +75,14 @@ public final class StandaloneServer implements AutoCloseable {
         return (Gateway) context.getServletContext().getAttribute(Gateway.ATTRIBUTE);
     }
 
+    /**
+     * Stops the application before the connectors, as Tomcat does: the turns in flight are ended by the
+     * gateway stopping (their sessions suspended, their clients told), not by their connections closing.
+     */
     @Override
     public void close() {
         try {
+            context.stop();
             server.stop();
         } catch (Exception e) {
             log.warn("Server did not stop cleanly", e);
