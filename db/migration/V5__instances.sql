@@ -22,8 +22,8 @@ ALTER TABLE runs ADD COLUMN instance_id TEXT;
 CREATE INDEX runs_open_idx ON runs (instance_id) WHERE outcome IS NULL;
 
 -- DBA cleanup (V3's function), now also deleting runs that never ended because their instance died
--- (none after V5, where they are closed as 'interrupted'; rows from before V5 can have no instance),
--- and idle session rows whose lease was left behind by a dead instance.
+-- (after V5 those are closed as 'interrupted' anyway; rows from before V5 have no instance), idle
+-- session rows whose lease was left behind by a dead instance, and instances not live since the cutoff.
 CREATE OR REPLACE FUNCTION agentgate_cleanup(older_than INTERVAL, delete_idle_sessions BOOLEAN DEFAULT FALSE)
 RETURNS TABLE (deleted_messages BIGINT, deleted_runs BIGINT, deleted_sessions BIGINT)
 LANGUAGE plpgsql AS $$
@@ -42,6 +42,8 @@ BEGIN
             OR NOT EXISTS (SELECT 1 FROM instances i
                             WHERE i.instance_id = r.instance_id AND i.expires_at >= now()));
     GET DIAGNOSTICS deleted_runs = ROW_COUNT;
+    -- Instances that have not been live since the cutoff (crashed for good, or renamed).
+    DELETE FROM instances WHERE expires_at < cutoff;
     deleted_sessions := 0;
     IF delete_idle_sessions THEN
         DELETE FROM session_memory m

@@ -27,7 +27,8 @@ class BenchSmokeTest {
     private static final Path BENCH = Path.of("bench");
     private static final List<String> KEYS = List.of(
             "ttft_overhead_p50_ms", "ttft_overhead_p99_ms", "max_streams_held", "heap_mib_at_10k",
-            "keepalive_max_gap_s", "relay_ratio", "session_op_p99_ms", "suspend_100k_ms", "cold_start_ms");
+            "keepalive_max_gap_s", "relay_ratio", "session_op_p99_ms", "suspend_100k_ms",
+            "stop_cross_instance_p50_ms", "stop_cross_instance_p99_ms", "cold_start_ms");
 
     @Test
     void runScriptParsesAndExplainsItself() throws Exception {

@@ -59,7 +59,12 @@ class SessionDbaCleanupTest extends OneGatewayTest {
                 UUID.randomUUID(), live, UUID.randomUUID(), live, UUID.randomUUID(), live, UUID.randomUUID(),
                 UUID.randomUUID());
 
+        update(gateway, "INSERT INTO instances (instance_id, incarnation, expires_at)"
+                + " VALUES ('long-gone', gen_random_uuid(), now() - interval '100 days')");
+
         assertEquals(List.of(2L, 3L, 0L), cleanup("SELECT * FROM agentgate_cleanup(interval '90 days')"));
+        assertEquals(List.of(live), List.of(value(gateway, "SELECT string_agg(instance_id, ',') FROM instances")),
+                "an instance not live for 90 days is forgotten, the live one stays");
         assertEquals(2L, value(gateway, "SELECT count(*) FROM session_messages"));
         assertEquals(live, value(gateway, "SELECT instance_id FROM runs WHERE started_at < now() - interval '90 days'"),
                 "only the run still going on a live instance stays; those of dead instances (or none) are deleted");

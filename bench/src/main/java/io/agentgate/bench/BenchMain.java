@@ -21,13 +21,14 @@ public final class BenchMain {
 
     /** How long and how much: {@code --quick} keeps the whole run under five minutes. */
     record Profile(String name, int ttftRounds, int relayChunks, int relayRounds,
-                   HeldStreamsScenario.Settings held, int coldStarts, SessionScenarios.Settings sessions) {
+                   HeldStreamsScenario.Settings held, int coldStarts, SessionScenarios.Settings sessions,
+                   StopScenario.Settings stops) {
         static final Profile QUICK = new Profile("quick", 3, 5_000, 3,
                 new HeldStreamsScenario.Settings(3_000, 10_000, 60_000), 3,
-                new SessionScenarios.Settings(16, 300, 100_000));
+                new SessionScenarios.Settings(16, 300, 100_000), new StopScenario.Settings(50, 6));
         static final Profile FULL = new Profile("full", 10, 20_000, 5,
                 new HeldStreamsScenario.Settings(3_000, 60_000, 120_000), 5,
-                new SessionScenarios.Settings(16, 2_000, 100_000));
+                new SessionScenarios.Settings(16, 2_000, 100_000), new StopScenario.Settings(50, 20));
     }
 
     /** A scenario body that may throw; its keys are reported unmeasured with the error if it does. */
@@ -48,7 +49,7 @@ public final class BenchMain {
         URI bare = URI.create("http://127.0.0.1:" + args.required("--baseline-port") + "/sse");
         String dataDir = work.resolve("data").toString();
         Path probes = Path.of(args.required("--probes")).toAbsolutePath();
-        // --only upstream|held|sessions|cold-start: one group of scenarios, for profiling; the others report null.
+        // --only upstream|held|sessions|replicas|cold-start: one group of scenarios, for profiling; the others report null.
         String only = args.string("--only", "");
 
         List<Metric> metrics = new ArrayList<>();
@@ -89,6 +90,10 @@ public final class BenchMain {
                     () -> List.of(SessionScenarios.sessionOps(launch, probes, profile.sessions())));
             guard(metrics, only, "sessions", List.of("suspend_100k_ms"),
                     () -> List.of(SessionScenarios.suspend(launch, probes, profile.sessions())));
+
+            System.out.println("[bench] stop across replicas");
+            guard(metrics, only, "replicas", List.of("stop_cross_instance_p50_ms", "stop_cross_instance_p99_ms"),
+                    () -> StopScenario.run(launch, client, dataDir, profile.stops()));
 
             System.out.println("[bench] cold start");
             guard(metrics, only, "cold-start", List.of("cold_start_ms"),
