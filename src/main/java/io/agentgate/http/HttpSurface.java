@@ -1,6 +1,8 @@
 package io.agentgate.http;
 
 import io.agentgate.bootstrap.Gateway;
+import io.agentgate.runs.RunQueries;
+import io.agentgate.session.SessionQueries;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
@@ -30,8 +32,15 @@ public final class HttpSurface {
         ServletRegistration.Dynamic chat = context.addServlet("chat-completions", new ChatCompletionsServlet(gateway));
         chat.setAsyncSupported(true);
         chat.addMapping("/v1/chat/completions");
-        context.addServlet("sessions",
-                        new SessionsServlet(gateway.sessions(), gateway.config().sessions().keyMaxLength()))
+        // Read-only views for operators and the web console (webapp/console).
+        int keyMaxLength = gateway.config().sessions().keyMaxLength();
+        SessionQueries sessionQueries = new SessionQueries(gateway.database().dataSource());
+        context.addServlet("runs", new RunsServlet(new RunQueries(gateway.database().dataSource()), keyMaxLength))
+                .addMapping("/v1/runs");
+        context.addServlet("session-list", new SessionListServlet(sessionQueries))
+                .addMapping("/v1/sessions");
+        context.addServlet("sessions", new SessionsServlet(gateway.sessions(),
+                        new SessionHistory(sessionQueries, keyMaxLength), keyMaxLength))
                 .addMapping("/v1/sessions/*");
     }
 }

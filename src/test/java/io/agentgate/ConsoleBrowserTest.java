@@ -1,0 +1,187 @@
+package io.agentgate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentgate.testing.ConsoleBrowser;
+import io.agentgate.testing.FakeUpstream.Script;
+import io.agentgate.testing.FakeUpstreamGateway;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The web console in a real headless Chromium against a gateway and a fake upstream: what a person
+ * sees while chatting, stopping, and looking up runs and sessions. Screenshots go to
+ * target/console-screenshots/.
+ */
+class ConsoleBrowserTest {
+
+    @RegisterExtension
+    static final FakeUpstreamGateway env = FakeUpstreamGateway.withSettings(Map.of());
+
+    @RegisterExtension
+    static final ConsoleBrowser browser = ConsoleBrowser.chromium();
+
+    @Test
+    void streamedAnswerAppearsInPartsWithToolStepsThenTheUsage() {
+        env.upstream().enqueue(
+                Script.toolCall("call_1", "calculate", "{\"expression\":\"6*7\"}"),
+                Script.text("The answer is **42**, computed as `6*7` by the calculator tool.")
+                        .withDelay(Duration.ofMillis(150)));
+        openConsole();
+        assertEquals(List.of("fake-model"), new Select(browser.find("#model")).getOptions().stream()
+                .map(WebElement::getText).toList(), "the model picker lists /v1/models");
+
+        send("What is six times seven?");
+        List<String> seen = new ArrayList<>();
+        WebElement turn = browser.awaitVisible(".turn.assistant");
+        while ("streaming".equals(turn.getDomAttribute("data-state"))) {
+            String text = turn.findElement(By.cssSelector(".answer")).getText();
+            if (!text.isEmpty() && (seen.isEmpty() || !seen.getLast().equals(text))) {
+                seen.add(text);
+            }
+        }
+        assertEquals("done", turn.getDomAttribute("data-state"));
+        String answer = turn.findElement(By.cssSelector(".answer")).getText();
+        assertEquals("The answer is 42, computed as 6*7 by the calculator tool.", answer);
+        assertTrue(seen.size() >= 3 && seen.getFirst().length() < answer.length(),
+                "the answer grew while it streamed, seen: " + seen);
+        assertEquals("42", turn.findElement(By.cssSelector(".answer strong")).getText(),
+                "basic Markdown is rendered");
+        assertEquals(List.of("calculate {\"expression\":\"6*7\"}"), texts(".turn.assistant .step"),
+                "the tool step is shown apart from the answer");
+        // Two model calls: 10 + 10 prompt tokens, 5 (tool call) + 11 words completion tokens.
+        assertEquals("20 prompt + 16 completion = 36 tokens", turn.findElement(
+                By.cssSelector(".usage")).getText());
+        assertTrue(browser.findAll(".turn.assistant .error").isEmpty(), "no error shown");
+        assertEquals(List.of(), browser.consoleProblems(), "the page loads and runs without console errors");
+        browser.screenshot("chat-streamed-answer");
+
+        browser.resize(ConsoleBrowser.PHONE);
+        long overflow = (Long) browser.script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+        assertEquals(0, overflow, "nothing is wider than a phone's screen");
+        assertTrue(browser.find("#send").isDisplayed() && browser.find("#stop").isDisplayed());
+        browser.screenshot("chat-phone-width");
+    }
+
+    @Test
+    void upstreamFailureShowsAnErrorAndNoFinishedAnswer() {
+        env.upstream().enqueue(Script.text("This answer is cut off in the middle of a sentence").cutAfter(5));
+        openConsole();
+        send("Tell me something long");
+
+        WebElement error = browser.awaitVisible(".turn.assistant .error");
+        WebElement turn = browser.find(".turn.assistant");
+        assertEquals("error", turn.getDomAttribute("data-state"));
+        assertTrue(error.getText().contains("stream_interrupted"), error.getText());
+        assertTrue(browser.find(".turn.assistant .answer").getText().startsWith("This answer is"),
+                "the partial text stays visible");
+        assertTrue(turn.findElement(By.cssSelector(".state")).getText().contains("incomplete"));
+        assertTrue(browser.findAll("[data-state='done']").isEmpty(), "nothing is shown as a finished answer");
+        browser.screenshot("chat-upstream-failure");
+    }
+
+    @Test
+    void stopEndsASlowAnswerAndTheNextMessageShowsTheResetNotice() {
+        env.upstream().enqueue(Script.text("one two three four five six seven eight nine ten eleven twelve")
+                .withDelay(Duration.ofMillis(400)));
+        openConsole();
+        send("Count slowly");
+        browser.await("the answer started", d -> !browser.find(".turn.assistant .answer").getText().isEmpty());
+        browser.find("#stop").click();
+
+        WebElement stopped = browser.awaitVisible(".turn.assistant .stopped");
+        assertEquals("stopped", browser.find(".turn.assistant").getDomAttribute("data-state"));
+        assertTrue(stopped.getText().startsWith("Stopped by /stop."), stopped.getText());
+        assertFalse(browser.find(".turn.assistant .answer").getText().contains("twelve"), "the answer was cut short");
+        assertTrue(browser.find("#send").isEnabled() && !browser.find("#stop").isEnabled());
+
+        env.upstream().enqueue(Script.text("Starting over."));
+        send("Are you there?");
+        browser.await("second answer finished", d -> browser.findAll(".turn.assistant").size() == 2
+                && "done".equals(browser.findAll(".turn.assistant").getLast().getDomAttribute("data-state")));
+        WebElement second = browser.findAll(".turn.assistant").getLast();
+        String notice = second.findElement(By.cssSelector(".notice")).getText();
+        assertEquals("Session reset: the previous session was stopped or interrupted. This is a fresh session.",
+                notice);
+        assertEquals("Starting over.", second.findElement(By.cssSelector(".answer")).getText(),
+                "the notice is not part of the answer");
+        browser.screenshot("chat-stop-then-reset-notice");
+    }
+
+    @Test
+    void runsViewListsTheFailedRunWithItsKindAndTheSessionViewShowsTheTranscript() {
+        env.upstream().enqueue(Script.text("Stored answer with `code`."),
+                Script.status(500, "{\"error\":{\"message\":\"model crashed\"}}"),
+                Script.status(500, "{\"error\":{\"message\":\"model crashed\"}}"),
+                Script.status(500, "{\"error\":{\"message\":\"model crashed\"}}"));
+        openConsole();
+        String key = browser.find("#session-key").getDomProperty("value");
+        send("Remember this");
+        browser.await("first answer", d -> "done".equals(browser.find(".turn.assistant").getDomAttribute("data-state")));
+        send("And this fails");
+        browser.await("second answer failed", d -> browser.findAll(".turn.assistant[data-state='error']").size() == 1);
+
+        browser.find("nav a[data-view='runs']").click();
+        browser.await("two runs listed", d -> browser.findAll("#runs-table tbody tr").size() == 2);
+        List<WebElement> rows = browser.findAll("#runs-table tbody tr");
+        assertEquals(List.of("upstream_error", "completed"), rows.stream()
+                .map(r -> r.getDomAttribute("data-outcome")).toList(), "newest first");
+        WebElement failed = rows.getFirst();
+        assertTrue(failed.getText().contains(key), failed.getText());
+        assertTrue(failed.findElement(By.cssSelector(".error-text")).getText()
+                .contains("HTTP 500"), failed.getText());
+
+        new Select(browser.find("#runs-outcome")).selectByValue("failed");
+        browser.find("#runs-filter button[type='submit']").click();
+        browser.await("only the failed run", d -> browser.findAll("#runs-table tbody tr").size() == 1
+                && "upstream_error".equals(browser.find("#runs-table tbody tr").getDomAttribute("data-outcome")));
+        assertTrue(browser.driver().getCurrentUrl().endsWith("#/runs?outcome=failed"));
+        browser.screenshot("runs-failed-filter");
+
+        browser.find("#runs-table tbody tr a.key").click();
+        browser.await("transcript shown", d -> browser.findAll("#session-transcript .turn").size() == 2);
+        assertEquals(List.of("user", "assistant"), browser.findAll("#session-transcript .turn").stream()
+                .map(m -> m.getDomAttribute("data-role")).toList());
+        assertTrue(browser.find("#session-transcript .turn.assistant").getText().contains("Stored answer with code."));
+        String state = browser.find("#session-state").getText();
+        assertTrue(state.contains("idle") && state.contains("never reset"), state);
+        assertEquals("Session " + key, browser.find("#session-title").getText());
+        browser.screenshot("session-transcript");
+
+        browser.resize(ConsoleBrowser.PHONE);
+        browser.find("nav a[data-view='runs']").click();
+        browser.await("runs at phone width", d -> browser.findAll("#runs-table tbody tr").size() == 2);
+        long overflow = (Long) browser.script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+        assertEquals(0, overflow, "the runs table fits a phone's screen");
+        browser.screenshot("runs-phone-width");
+    }
+
+    private void openConsole() {
+        browser.open(env.gateway().baseUri());
+        browser.await("models loaded", d -> !new Select(browser.find("#model")).getOptions().isEmpty());
+    }
+
+    /** Types a message and presses Enter, as a person would. */
+    private void send(String message) {
+        browser.await("ready to send", d -> browser.find("#send").isEnabled());
+        WebElement prompt = browser.find("#prompt");
+        prompt.sendKeys(message);
+        prompt.sendKeys(Keys.ENTER);
+    }
+
+    private List<String> texts(String css) {
+        return browser.findAll(css).stream().map(WebElement::getText).toList();
+    }
+}
