@@ -271,14 +271,15 @@ class AssistantTurn {
 
   fail(error) {
     this.render();
-    this.node.append(el('p', {class: 'error', role: 'alert', text: describeError(error)}));
+    // Above the footer, so the turn reads: partial text, what went wrong, its state.
+    this.footer.before(el('p', {class: 'error', role: 'alert', text: describeError(error)}));
     this.end('error', this.text ? 'failed: the text above is incomplete' : 'failed');
     status('');
   }
 
   stopped(message) {
     this.render();
-    this.node.append(el('p', {class: 'stopped', role: 'status', text: message}));
+    this.footer.before(el('p', {class: 'stopped', role: 'status', text: message}));
     this.end('stopped', 'stopped');
     status('');
   }

@@ -46,7 +46,7 @@ async function load(fromStart) {
 function row(run) {
   const tokens = `${run.prompt_tokens} / ${run.completion_tokens}`;
   return el('tr', {class: 'run', dataset: {outcome: run.outcome, runId: run.run_id}},
-    el('td', {'data-label': 'Started', title: run.started_at, text: formatTime(run.started_at)}),
+    el('td', {'data-label': 'Started', class: 'when', title: run.started_at, text: formatTime(run.started_at)}),
     el('td', {'data-label': 'Outcome'}, el('span', {class: `badge outcome-${run.outcome}`, text: run.outcome})),
     el('td', {'data-label': 'Duration', class: 'num', text: run.duration_ms == null ? '…' : formatDuration(run.duration_ms)}),
     el('td', {'data-label': 'Tokens', class: 'num', text: tokens}),

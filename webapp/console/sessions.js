@@ -48,7 +48,7 @@ async function loadList(fromStart) {
     body.append(...page.data.map((s) => el('tr', {class: 'session'},
       el('td', {'data-label': 'Key'}, sessionLink(s.session_key)),
       el('td', {'data-label': 'State'}, stateBadges(s)),
-      el('td', {'data-label': 'Updated', title: s.updated_at, text: formatTime(s.updated_at)}),
+      el('td', {'data-label': 'Updated', class: 'when', title: s.updated_at, text: formatTime(s.updated_at)}),
       el('td', {'data-label': 'Messages', class: 'num', text: String(s.message_count)}),
       el('td', {'data-label': 'Tokens', class: 'num', text: `${s.prompt_tokens} / ${s.completion_tokens}`}),
       el('td', {'data-label': 'Last reset', text: s.last_reset_reason || '—'}))));
@@ -108,6 +108,7 @@ function renderState(s) {
     ['Tokens in / out', `${s.prompt_tokens} / ${s.completion_tokens}`],
     ['Last reset reason', s.last_reset_reason || 'never reset'],
   ];
+  byId('session-stop').disabled = !s.running;
   byId('session-state').replaceChildren(el('dl', {class: 'facts'},
     fields.flatMap(([name, value]) => [el('dt', {text: name}), el('dd', {}, value)])));
 }
