@@ -26,7 +26,8 @@ import org.openqa.selenium.support.ui.Select;
 class ConsoleBrowserTest {
 
     @RegisterExtension
-    static final FakeUpstreamGateway env = FakeUpstreamGateway.withSettings(Map.of());
+    // Keepalive comments every 0.1 s of silence, so every slow stream here interleaves them with chunks.
+    static final FakeUpstreamGateway env = FakeUpstreamGateway.withSettings(Map.of("AGENTGATE_KEEPALIVE_SECONDS", "0.1"));
 
     @RegisterExtension
     static final ConsoleBrowser browser = ConsoleBrowser.chromium();
@@ -166,6 +167,88 @@ class ConsoleBrowserTest {
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
         assertEquals(0, overflow, "the runs table fits a phone's screen");
         browser.screenshot("runs-phone-width");
+    }
+
+    /**
+     * The console's stream reader (console/completion-stream.js) in the browser, fed bytes split at
+     * awkward places: frames cut mid-line and mid-JSON, CRLF framing, keepalive comments, a tool
+     * step and the reset notice split across deltas, steps in reasoning_content, an error frame, a
+     * body that ends without [DONE].
+     */
+    @Test
+    void streamReaderSortsSplitFramesIntoAnswerStepsNoticeAndEnding() {
+        openConsole();
+        Map<String, Object> normal = readStream(false,
+                ": keepalive\n\n",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\nda",
+                "ta: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Let me check.\\n\\n[to\"}}]}\n\n",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ol] calculate {\\\"expression\\\": \\\"6*7\\\"}\"}}]}\r\n\r\n",
+                ": keepalive\n\n",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\\n\\nIt is 42.\\n[1] not a step\"}}]}\n\n",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n",
+                "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7}}\n\n",
+                "data: [DONE]\n\n");
+        assertEquals("done", normal.get("ending"));
+        assertEquals(List.of("calculate {\"expression\": \"6*7\"}"), normal.get("steps"));
+        // The step line and its own line break are taken out; the paragraph breaks around it stay.
+        assertEquals("Let me check.\n\n\nIt is 42.\n[1] not a step", normal.get("answer"));
+        assertEquals(2L, normal.get("keepalives"));
+        assertEquals(7L, normal.get("totalTokens"));
+        assertEquals("stop", normal.get("finish"));
+
+        Map<String, Object> reset = readStream(true,
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"[Sess\"}}]}\n\n",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ion reset: the previous session was stopped. This is a fresh session.]\\n\\nHel\"}}]}\n\n",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"current_time {}\\nlook\"}}]}\n\n",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"ing it up\",\"content\":\"lo\"}}]}\n\n",
+                "data: [DONE]\n\n");
+        assertEquals(List.of("Session reset: the previous session was stopped. This is a fresh session."),
+                reset.get("notices"));
+        assertEquals("\nHello", reset.get("answer"));
+        assertEquals(List.of("current_time {}", "looking it up"), reset.get("steps"));
+
+        Map<String, Object> failed = readStream(false,
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"partial\"}}]}\n\n",
+                "data: {\"error\":{\"message\":\"The upstream model's stream was interrupted.\",\"type\":\"api_error\",\"param\":null,\"code\":\"stream_interrupted\"}}\n\n");
+        assertEquals("error", failed.get("ending"));
+        assertEquals("stream_interrupted", failed.get("errorCode"));
+        assertEquals("partial", failed.get("answer"));
+
+        Map<String, Object> truncated = readStream(false,
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"partial\"}}]}\n\n",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" never dispatched\"}}]}");
+        assertEquals("truncated", truncated.get("ending"), "no [DONE]: never a finished answer");
+        assertEquals("partial", truncated.get("answer"), "an unterminated frame is not an event");
+    }
+
+    /** Runs readCompletion on a Response whose body arrives in exactly these pieces. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> readStream(boolean resetExpected, String... pieces) {
+        Object result = ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeAsyncScript("""
+                const [pieces, resetExpected, done] = arguments;
+                import('./console/completion-stream.js').then(async ({readCompletion}) => {
+                  const encoder = new TextEncoder();
+                  const body = new ReadableStream({
+                    start(controller) {
+                      for (const piece of pieces) controller.enqueue(encoder.encode(piece));
+                      controller.close();
+                    },
+                  });
+                  const seen = {answer: '', steps: [], notices: [], keepalives: 0};
+                  const result = await readCompletion(new Response(body), {
+                    answer: (text) => { seen.answer += text; },
+                    step: (text) => seen.steps.push(text),
+                    notice: (text) => seen.notices.push(text),
+                    usage: (usage) => { seen.totalTokens = usage.total_tokens; },
+                    finish: (reason) => { seen.finish = reason; },
+                    keepalive: () => { seen.keepalives++; },
+                  }, {resetExpected});
+                  seen.ending = result.ending;
+                  if (result.error) seen.errorCode = result.error.code;
+                  done(seen);
+                }).catch((error) => done({ending: 'threw', error: String(error)}));
+                """, List.of(pieces), resetExpected);
+        return (Map<String, Object>) result;
     }
 
     private void openConsole() {
