@@ -1,28 +1,26 @@
 // The chat view: one streamed completion per message on a session key, Stop, New session.
 
-import { apiFetch, errorFrom, getJson, sendJson } from './api.js';
+import { apiFetch, errorFrom, getJson, sendJson, withQuery } from './api.js';
 import { readCompletion } from './completion-stream.js';
 import { byId, describeError, el, sessionPath } from './dom.js';
 import { renderMarkdown } from './markdown.js';
+import { storedMessage } from './transcript.js';
 
 const KEY_STORAGE = 'agentgate.sessionKey';
 const MODEL_STORAGE = 'agentgate.model';
 // After Stop, the gateway ends the stream with a "cancelled" error frame; if it has not within
 // this long (the stop found nothing running, or the network is gone), the browser gives up on it.
 const STOP_GRACE_MS = 5000;
+const HISTORY_LIMIT = 100;
 
 let current = null; // {turn, abort, key} while a message streams
 
 export function initChat() {
   const keyInput = byId('session-key');
-  keyInput.value = sessionStorage.getItem(KEY_STORAGE) || newKey();
-  sessionStorage.setItem(KEY_STORAGE, keyInput.value);
-  keyInput.addEventListener('change', () => {
-    const key = keyInput.value.trim();
-    keyInput.value = key || newKey();
-    sessionStorage.setItem(KEY_STORAGE, keyInput.value);
-  });
-  byId('new-key').addEventListener('click', () => useKey(newKey()));
+  const kept = sessionStorage.getItem(KEY_STORAGE);
+  useKey(kept || newKey(), {fresh: !kept});
+  keyInput.addEventListener('change', () => useKey(keyInput.value.trim() || newKey()));
+  byId('new-key').addEventListener('click', () => useKey(newKey(), {fresh: true}));
   byId('new-session').addEventListener('click', resetSession);
   byId('model').addEventListener('change', (event) => sessionStorage.setItem(MODEL_STORAGE, event.target.value));
 
@@ -59,12 +57,35 @@ export async function loadModels() {
   }
 }
 
-/** Switches the chat to a session key (from the sessions view, or a new generated one). */
-export function useKey(key) {
+/** Switches the chat to a session key (typed, from the sessions view, or a new generated one). */
+export function useKey(key, {fresh = false} = {}) {
   byId('session-key').value = key;
   sessionStorage.setItem(KEY_STORAGE, key);
   byId('log').replaceChildren();
-  status(`Session key ${key}`);
+  status('');
+  if (!fresh) showHistory(key); // a key generated just now has nothing stored
+}
+
+/** The key's stored conversation so far, above anything sent from this page. */
+async function showHistory(key) {
+  try {
+    const response = await apiFetch(withQuery(sessionPath(key, '/transcript'), {limit: HISTORY_LIMIT}));
+    if (response.status === 404) return; // nothing stored for this key yet
+    if (!response.ok) throw await errorFrom(response);
+    const page = await response.json();
+    if (key !== byId('session-key').value || !page.data.length) return;
+    const items = page.data.filter((m) => m.role !== 'tool').map((m) => {
+      const item = storedMessage(m);
+      item.dataset.state = 'history';
+      return item;
+    });
+    const note = page.has_more
+      ? `The first ${HISTORY_LIMIT} stored messages of this session; the full transcript is on its session page.`
+      : 'Stored conversation of this session so far.';
+    byId('log').prepend(el('li', {class: 'turn system'}, el('p', {class: 'notice history-note', text: note})), ...items);
+  } catch (error) {
+    status(`Could not load this session's history: ${describeError(error)}`, true);
+  }
 }
 
 function newKey() {

@@ -4,7 +4,7 @@
 import { apiFetch, errorFrom, getJson, sendJson, withQuery } from './api.js';
 import { useKey } from './chat.js';
 import { byId, describeError, el, formatTime, sessionLink, sessionPath, showError } from './dom.js';
-import { renderMarkdown } from './markdown.js';
+import { storedMessage } from './transcript.js';
 
 const PAGE_SIZE = 25;
 let listNext = null;
@@ -93,7 +93,7 @@ async function loadTranscript(fromStart) {
   if (fromStart && !page.data.length) {
     list.append(el('li', {class: 'hint', text: 'The current session has no messages yet.'}));
   }
-  list.append(...page.data.map(message));
+  list.append(...page.data.map(storedMessage));
   transcriptNext = page.next;
   byId('transcript-more').hidden = !page.has_more;
 }
@@ -119,24 +119,6 @@ function stateBadges(s) {
   if (s.suspended) badges.push(el('span', {class: 'badge suspended', text: 'suspended'}));
   if (!badges.length) badges.push(el('span', {class: 'badge idle', text: 'idle'}));
   return el('span', {class: 'badges'}, badges);
-}
-
-function message(m) {
-  const item = el('li', {class: `turn ${m.role}`, dataset: {role: m.role}});
-  item.append(el('span', {class: 'role', text: m.role === 'tool' ? `tool result ${m.tool_call_id || ''}` : m.role}));
-  if (m.role === 'assistant' && m.content) item.append(el('div', {class: 'answer'}, renderMarkdown(m.content)));
-  else if (m.role === 'tool') item.append(el('details', {}, el('summary', {text: firstLine(m.content)}), el('pre', {text: m.content || ''})));
-  else if (m.content) item.append(el('div', {class: 'bubble', text: m.content}));
-  if (m.tool_calls && m.tool_calls.length) {
-    item.append(el('ol', {class: 'steps'}, m.tool_calls.map((call) =>
-      el('li', {class: 'step', text: `${call.function.name} ${call.function.arguments || ''}`.trim()}))));
-  }
-  return item;
-}
-
-function firstLine(text) {
-  const line = (text || '').split('\n')[0];
-  return line.length > 80 ? `${line.slice(0, 80)}…` : line || '(empty)';
 }
 
 async function act(action) {

@@ -160,6 +160,16 @@ class ConsoleBrowserTest {
         assertEquals("Session " + key, browser.find("#session-title").getText());
         browser.screenshot("session-transcript");
 
+        browser.find("#session-chat").click();
+        browser.await("the stored conversation in the chat", d -> historyIn(browser).size() == 2);
+        assertEquals(key, browser.find("#session-key").getDomProperty("value"));
+        browser.driver().navigate().refresh();
+        browser.await("kept across a reload", d -> historyIn(browser).size() == 2);
+        assertEquals(key, browser.find("#session-key").getDomProperty("value"), "the key is kept in the tab");
+        assertEquals(List.of("user", "assistant"), historyIn(browser).stream()
+                .map(m -> m.getDomAttribute("data-role")).toList());
+        browser.screenshot("chat-history-after-reload");
+
         browser.resize(ConsoleBrowser.PHONE);
         browser.find("nav a[data-view='runs']").click();
         browser.await("runs at phone width", d -> browser.findAll("#runs-table tbody tr").size() == 2);
@@ -262,6 +272,10 @@ class ConsoleBrowserTest {
         WebElement prompt = browser.find("#prompt");
         prompt.sendKeys(message);
         prompt.sendKeys(Keys.ENTER);
+    }
+
+    private static List<WebElement> historyIn(ConsoleBrowser browser) {
+        return browser.findAll("#log .turn[data-state='history']");
     }
 
     private List<String> texts(String css) {
