@@ -19,7 +19,10 @@ export function initChat() {
   const keyInput = byId('session-key');
   const kept = sessionStorage.getItem(KEY_STORAGE);
   useKey(kept || newKey(), {fresh: !kept});
-  keyInput.addEventListener('change', () => useKey(keyInput.value.trim() || newKey()));
+  keyInput.addEventListener('change', () => {
+    const key = keyInput.value.trim();
+    if (key) useKey(key); // an emptied field gets a generated key when the next message is sent
+  });
   byId('new-key').addEventListener('click', () => useKey(newKey(), {fresh: true}));
   byId('new-session').addEventListener('click', resetSession);
   byId('model').addEventListener('change', (event) => sessionStorage.setItem(MODEL_STORAGE, event.target.value));
@@ -98,7 +101,12 @@ async function send() {
   const prompt = byId('prompt');
   const text = prompt.value.trim();
   if (!text || current) return;
-  const key = byId('session-key').value.trim();
+  let key = byId('session-key').value.trim();
+  if (!key) {
+    key = newKey();
+    byId('session-key').value = key;
+    sessionStorage.setItem(KEY_STORAGE, key);
+  }
   const model = byId('model').value;
   const log = byId('log');
   log.append(el('li', {class: 'turn user'}, el('div', {class: 'bubble', text})));
@@ -172,6 +180,10 @@ async function resetSession() {
     status('A message is still streaming: stop it first.', true);
     return;
   }
+  if (!key) {
+    status('No session key: the next message starts a new session anyway.');
+    return;
+  }
   try {
     const response = await apiFetch(sessionPath(key), {method: 'DELETE'});
     if (response.status === 404) {
@@ -180,7 +192,7 @@ async function resetSession() {
       throw await errorFrom(response);
     } else {
       byId('log').replaceChildren();
-      notice('Started a fresh session (the previous one was condensed into memory notes).');
+      notice('Started a fresh session.');
     }
     status('');
   } catch (error) {

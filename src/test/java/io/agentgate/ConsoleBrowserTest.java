@@ -121,6 +121,48 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void escapeStopsTheAnswerAndNewSessionStartsAFreshOne() {
+        env.upstream().enqueue(Script.text("a b c d e f g h i j k l m n o p").withDelay(Duration.ofMillis(300)));
+        openConsole();
+        send("Go on and on");
+        browser.await("the answer started", d -> !browser.find(".turn.assistant .answer").getText().isEmpty());
+        browser.find("#prompt").sendKeys(Keys.ESCAPE);
+        browser.await("stopped", d -> "stopped".equals(browser.find(".turn.assistant").getDomAttribute("data-state")));
+
+        browser.find("#new-session").click();
+        WebElement notice = browser.awaitVisible("#log .notice");
+        assertTrue(notice.getText().startsWith("Started a fresh session"), notice.getText());
+        assertTrue(browser.findAll("#log .turn.assistant").isEmpty(), "the old conversation is cleared");
+        browser.screenshot("chat-escape-then-new-session");
+    }
+
+    @Test
+    void anErrorStatusIsShownAsAnErrorAndTheMessageIsKept() throws Exception {
+        String key = "busy-" + System.nanoTime();
+        env.upstream().enqueue(Script.text("one two three four five six seven eight").withDelay(Duration.ofMillis(300)));
+        // Another client holds the session: a slow streamed answer on the same key.
+        var other = env.gateway().http().sendAsync(java.net.http.HttpRequest.newBuilder(
+                        env.gateway().uri("/v1/chat/completions"))
+                .header("Content-Type", "application/json").header("X-Session-Key", key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hold it\"}]}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        openConsole();
+        WebElement keyInput = browser.find("#session-key");
+        keyInput.clear();
+        keyInput.sendKeys(key, Keys.TAB);
+        browser.await("the other client's turn is running", d -> env.upstream().requestCount() == 1);
+        send("Me too");
+
+        WebElement error = browser.awaitVisible(".turn.assistant .error");
+        assertTrue(error.getText().contains("HTTP 409") && error.getText().contains("session_busy"), error.getText());
+        assertEquals("error", browser.find(".turn.assistant").getDomAttribute("data-state"));
+        assertEquals("Me too", browser.find("#prompt").getDomProperty("value"), "the unsent message can be sent again");
+        browser.screenshot("chat-error-status");
+        assertEquals(200, other.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+    }
+
+    @Test
     void runsViewListsTheFailedRunWithItsKindAndTheSessionViewShowsTheTranscript() {
         env.upstream().enqueue(Script.text("Stored answer with `code`."),
                 Script.status(500, "{\"error\":{\"message\":\"model crashed\"}}"),

@@ -94,6 +94,7 @@ public final class ConsoleBrowser implements BeforeAllCallback, BeforeEachCallba
         driver.switchTo().window(old).close();
         driver.switchTo().window(fresh);
         driver.manage().window().setSize(DESKTOP);
+        driver.manage().logs().get(LogType.BROWSER); // drained: each test sees only its own page's messages
     }
 
     @Override
