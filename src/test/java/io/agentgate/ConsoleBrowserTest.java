@@ -212,6 +212,12 @@ class ConsoleBrowserTest {
                 .map(m -> m.getDomAttribute("data-role")).toList());
         browser.screenshot("chat-history-after-reload");
 
+        browser.find("nav a[data-view='sessions']").click();
+        WebElement listed = browser.await("the session listed", d -> browser.findAll("#sessions-table tbody tr").stream()
+                .filter(r -> r.getText().contains(key)).findFirst().orElse(null));
+        assertTrue(listed.getText().contains("idle") && listed.getText().contains("10 / 4"), listed.getText());
+        browser.screenshot("sessions-list");
+
         browser.resize(ConsoleBrowser.PHONE);
         browser.find("nav a[data-view='runs']").click();
         browser.await("runs at phone width", d -> browser.findAll("#runs-table tbody tr").size() == 2);
