@@ -39,5 +39,11 @@ initChat();
 initRuns();
 initSessions();
 window.addEventListener('hashchange', route);
+// A tab clicked while already shown reloads its view (the address does not change, so no hashchange).
+for (const link of document.querySelectorAll('.tabs a')) {
+  link.addEventListener('click', () => {
+    if (link.getAttribute('href') === location.hash) route();
+  });
+}
 route();
 loadModels();

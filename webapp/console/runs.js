@@ -12,7 +12,9 @@ export function initRuns() {
   byId('runs-filter').addEventListener('submit', (event) => {
     event.preventDefault();
     // The filter lives in the address, so a filtered list can be linked to and reloaded.
-    location.hash = withQuery('#/runs', {outcome: byId('runs-outcome').value, session_key: byId('runs-key').value.trim()});
+    const hash = withQuery('#/runs', {outcome: byId('runs-outcome').value, session_key: byId('runs-key').value.trim()});
+    if (location.hash === hash) showRuns(new URLSearchParams(hash.split('?')[1] || ''));
+    else location.hash = hash;
   });
   byId('runs-more').addEventListener('click', () => load(false));
 }
