@@ -76,6 +76,25 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void htmlInModelOutputIsShownAsTextAndCodeBlocksAsCode() {
+        env.upstream().enqueue(Script.text("Look: <b>bold?</b> <img src=x onerror=\"window.pwned=1\">\n\n"
+                + "```html\n<script>window.pwned=2</script>\n```\n\nDone."));
+        openConsole();
+        send("Show me some HTML");
+        browser.await("answered", d -> "done".equals(browser.find(".turn.assistant").getDomAttribute("data-state")));
+
+        WebElement answer = browser.find(".turn.assistant .answer");
+        assertTrue(answer.getText().startsWith("Look: <b>bold?</b> <img src=x onerror=\"window.pwned=1\">"),
+                answer.getText());
+        assertTrue(answer.findElements(By.cssSelector("b, img, script")).isEmpty(), "no element from the model's text");
+        assertEquals("<script>window.pwned=2</script>", answer.findElement(By.cssSelector("pre code")).getText());
+        assertEquals("html", answer.findElement(By.cssSelector("pre code")).getDomAttribute("data-lang"));
+        assertEquals("Done.", answer.findElements(By.cssSelector("p")).getLast().getText());
+        assertEquals(null, browser.script("return window.pwned ?? null;"), "nothing from the answer ran");
+        browser.screenshot("chat-html-as-text");
+    }
+
+    @Test
     void upstreamFailureShowsAnErrorAndNoFinishedAnswer() {
         env.upstream().enqueue(Script.text("This answer is cut off in the middle of a sentence").cutAfter(5));
         openConsole();
