@@ -21,21 +21,21 @@ abstract class ReadOnlyServlet extends HttpServlet {
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
         if (!"GET".equals(req.getMethod()) && !"HEAD".equals(req.getMethod())) {
             resp.setHeader("Allow", "GET, HEAD");
-            Responses.error(resp, 405, ApiError.of("Only GET is supported on this endpoint.",
-                    "invalid_request_error", null, "method_not_allowed"));
+            Responses.error(resp, new HttpError(405, ApiError.of("Only GET is supported on this endpoint.",
+                    "invalid_request_error", null, "method_not_allowed")));
             return;
         }
         try {
             read(req, resp);
         } catch (ApiException e) {
-            Responses.error(resp, e);
+            Responses.error(resp, e.error());
         } catch (RuntimeException e) {
             log.warn("{} {} failed: {}", req.getMethod(), req.getRequestURI(), e.toString());
             log.debug("{} {} failed", req.getMethod(), req.getRequestURI(), e);
             if (!resp.isCommitted()) {
                 resp.reset();
-                Responses.error(resp, 500, ApiError.of("The gateway could not read its database.",
-                        "server_error", null, "database_error"));
+                Responses.error(resp, new HttpError(500, ApiError.of("The gateway could not read its database.",
+                        "server_error", null, "database_error")));
             }
         }
     }

@@ -26,10 +26,12 @@ final class SessionHistory {
     static final int MAX_LIMIT = 500;
 
     private final SessionQueries sessions;
+    private final ErrorMapper errors;
     private final int keyMaxLength;
 
-    SessionHistory(SessionQueries sessions, int keyMaxLength) {
+    SessionHistory(SessionQueries sessions, ErrorMapper errors, int keyMaxLength) {
         this.sessions = sessions;
+        this.errors = errors;
         this.keyMaxLength = keyMaxLength;
     }
 
@@ -55,7 +57,7 @@ final class SessionHistory {
         } else {
             long before = Paging.cursor(req, 1, parts -> Long.parseLong(parts.get(0))).orElse(Long.MAX_VALUE);
             Optional<List<MemoryNote>> notes = sessions.memory(key, before, limit + 1);
-            Responses.json(resp, 200, Paging.page(notes.orElseThrow(SessionHistory::notFound), limit,
+            Responses.json(resp, 200, Paging.page(notes.orElseThrow(this::notFound), limit,
                     note -> List.of(Long.toString(note.memoryId()))));
         }
     }
@@ -67,7 +69,7 @@ final class SessionHistory {
         SessionQueries.Transcript transcript;
         try {
             transcript = sessions.transcript(key, after.map(Position::sessionId),
-                    after.map(Position::messageId).orElse(0L), limit + 1).orElseThrow(SessionHistory::notFound);
+                    after.map(Position::messageId).orElse(0L), limit + 1).orElseThrow(this::notFound);
         } catch (SessionQueries.StaleCursorException e) {
             throw new ApiException(400, ApiError.of(e.getMessage(), "invalid_request_error", Paging.CURSOR,
                     "stale_cursor"));
@@ -77,8 +79,8 @@ final class SessionHistory {
                 (TranscriptMessage m) -> List.of(sessionId, Long.toString(m.messageId()))));
     }
 
-    private static ApiException notFound() {
-        return new ApiException(404, ApiError.of("No session with this key.", "invalid_request_error", null,
-                "session_not_found"));
+    private ApiException notFound() {
+        HttpError notFound = errors.notFound("No session with this key.", "session_not_found");
+        return new ApiException(notFound.status(), notFound.body());
     }
 }

@@ -1,6 +1,6 @@
 package io.agentgate.runs;
 
-import io.agentgate.agent.FailureKind;
+import io.agentgate.chat.FailureKind;
 import io.agentgate.api.RunView;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
