@@ -45,7 +45,8 @@ class ConsoleBrowserTest {
         send("What is six times seven?");
         List<String> seen = new ArrayList<>();
         WebElement turn = browser.awaitVisible(".turn.assistant");
-        while ("streaming".equals(turn.getDomAttribute("data-state"))) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while ("streaming".equals(turn.getDomAttribute("data-state")) && System.nanoTime() < deadline) {
             String text = turn.findElement(By.cssSelector(".answer")).getText();
             if (!text.isEmpty() && (seen.isEmpty() || !seen.getLast().equals(text))) {
                 seen.add(text);
@@ -158,7 +159,7 @@ class ConsoleBrowserTest {
     @Test
     void anErrorStatusIsShownAsAnErrorAndTheMessageIsKept() throws Exception {
         String key = "busy-" + System.nanoTime();
-        env.upstream().enqueue(Script.text("one two three four five six seven eight").withDelay(Duration.ofMillis(300)));
+        env.upstream().enqueue(Script.text("one two three four five six seven eight").withDelay(Duration.ofMillis(500)));
         // Another client holds the session: a slow streamed answer on the same key.
         var other = env.gateway().http().sendAsync(java.net.http.HttpRequest.newBuilder(
                         env.gateway().uri("/v1/chat/completions"))
