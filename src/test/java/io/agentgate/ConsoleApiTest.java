@@ -166,6 +166,7 @@ class ConsoleApiTest {
             HttpResponse<String> post = send("POST", path);
             assertEquals(405, post.statusCode(), path);
             assertEquals("method_not_allowed", error(post).getString("code"));
+            assertEquals("GET, HEAD, OPTIONS", post.headers().firstValue("Allow").orElseThrow());
         }
     }
 

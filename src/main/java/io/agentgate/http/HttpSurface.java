@@ -62,9 +62,10 @@ public final class HttpSurface {
         chat.addMapping("/v1/chat/completions");
         // Read-only views for operators and the web console (webapp/console).
         SessionQueries sessionQueries = new SessionQueries(services.database().dataSource());
-        context.addServlet("runs", new RunsServlet(new RunQueries(services.database().dataSource()), keyMaxLength))
+        context.addServlet("runs", new RunsServlet(new RunQueries(services.database().dataSource()), errors,
+                        keyMaxLength))
                 .addMapping("/v1/runs");
-        context.addServlet("session-list", new SessionListServlet(sessionQueries))
+        context.addServlet("session-list", new SessionListServlet(sessionQueries, errors))
                 .addMapping("/v1/sessions");
         context.addServlet("sessions", new SessionsServlet(services.sessions(), errors,
                         new SessionHistory(sessionQueries, errors, keyMaxLength), keyMaxLength))

@@ -1,6 +1,5 @@
 package io.agentgate.http;
 
-import io.agentgate.api.ApiError;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,26 +15,40 @@ import org.slf4j.LoggerFactory;
 abstract class ReadOnlyServlet extends HttpServlet {
 
     private static final Logger log = LoggerFactory.getLogger(ReadOnlyServlet.class);
+    private static final String ALLOW = "GET, HEAD, OPTIONS";
+
+    private final transient ErrorMapper errors;
+
+    ReadOnlyServlet(ErrorMapper errors) {
+        this.errors = errors;
+    }
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
-        if (!"GET".equals(req.getMethod()) && !"HEAD".equals(req.getMethod())) {
-            resp.setHeader("Allow", "GET, HEAD");
-            Responses.error(resp, new HttpError(405, ApiError.of("Only GET is supported on this endpoint.",
-                    "invalid_request_error", null, "method_not_allowed")));
-            return;
+        switch (req.getMethod()) {
+            case "GET", "HEAD" -> { }
+            case "OPTIONS" -> {
+                resp.setHeader("Allow", ALLOW);
+                resp.setStatus(HttpServletResponse.SC_NO_CONTENT);
+                return;
+            }
+            default -> {
+                resp.setHeader("Allow", ALLOW);
+                Responses.error(resp, errors.methodNotAllowed());
+                return;
+            }
         }
         try {
             read(req, resp);
         } catch (ApiException e) {
             Responses.error(resp, e.error());
         } catch (RuntimeException e) {
-            log.warn("{} {} failed: {}", req.getMethod(), req.getRequestURI(), e.toString());
+            // The exception's message may quote bound values (session keys): only at DEBUG.
+            log.warn("{} {} failed: {}", req.getMethod(), req.getServletPath(), e.getClass().getSimpleName());
             log.debug("{} {} failed", req.getMethod(), req.getRequestURI(), e);
             if (!resp.isCommitted()) {
                 resp.reset();
-                Responses.error(resp, new HttpError(500, ApiError.of("The gateway could not read its database.",
-                        "server_error", null, "database_error")));
+                Responses.error(resp, errors.readFailed());
             }
         }
     }

@@ -22,7 +22,8 @@ final class RunsServlet extends ReadOnlyServlet {
     private final transient RunQueries runs;
     private final int keyMaxLength;
 
-    RunsServlet(RunQueries runs, int keyMaxLength) {
+    RunsServlet(RunQueries runs, ErrorMapper errors, int keyMaxLength) {
+        super(errors);
         this.runs = runs;
         this.keyMaxLength = keyMaxLength;
     }

@@ -17,7 +17,8 @@ final class SessionListServlet extends ReadOnlyServlet {
 
     private final transient SessionQueries sessions;
 
-    SessionListServlet(SessionQueries sessions) {
+    SessionListServlet(SessionQueries sessions, ErrorMapper errors) {
+        super(errors);
         this.sessions = sessions;
     }
 
