@@ -52,7 +52,7 @@ class JettyHomeWarIT {
         try (ContainerProcess running = ContainerProcess.start(jetty, base.resolve("jetty.log"),
                 base.resolve("agentgate-data/pg"))) {
             URI contextRoot = URI.create("http://127.0.0.1:" + httpPort + "/agentgate/");
-            running.awaitReady(contextRoot, Duration.ofSeconds(90));
+            running.awaitReady(contextRoot, Duration.ofSeconds(90), "Failed startup of context");
             long postgres = running.embeddedPostgresPid();
 
             WarDeployment.assertServesStreamingCompletions(contextRoot);
@@ -61,7 +61,7 @@ class JettyHomeWarIT {
                     "--stop", "stop.port=" + stopPort, "stop.key=" + stopKey, "stop.wait=30");
             assertEquals(0, running.awaitExit(Duration.ofSeconds(30)), running.logTail());
             running.assertEmbeddedPostgresStopped(postgres);
-            assertTrue(running.logTail().contains("Stopping agentgate"), running.logTail());
+            assertTrue(running.log().contains("Stopping agentgate"), running.logTail());
         }
     }
 }

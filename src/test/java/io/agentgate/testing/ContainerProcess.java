@@ -44,8 +44,11 @@ public final class ContainerProcess implements AutoCloseable {
         return new ContainerProcess(command.start(), log, pgData);
     }
 
-    /** Waits for the WAR's readiness endpoint to answer 200; fails with the log if the process exits first. */
-    public void awaitReady(URI contextRoot, Duration timeout) throws Exception {
+    /**
+     * Waits for the WAR's readiness endpoint to answer 200; fails with the log as soon as the
+     * process exits or its log shows {@code failureMarker} (the container's word for a failed deployment).
+     */
+    public void awaitReady(URI contextRoot, Duration timeout, String failureMarker) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest ready = HttpRequest.newBuilder(contextRoot.resolve("health/ready"))
                 .timeout(Duration.ofSeconds(5)).build();
@@ -54,6 +57,9 @@ public final class ContainerProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 fail("the container exited with " + process.exitValue() + " before it was ready:\n" + logTail());
+            }
+            if (log().contains(failureMarker)) {
+                fail("the WAR failed to deploy:\n" + logTail());
             }
             try {
                 HttpResponse<String> response = http.send(ready, HttpResponse.BodyHandlers.ofString());
@@ -74,6 +80,11 @@ public final class ContainerProcess implements AutoCloseable {
         Path pidFile = pgData.resolve("postmaster.pid");
         assertTrue(Files.isRegularFile(pidFile), "the embedded PostgreSQL runs with its data in " + pgData);
         return Long.parseLong(Files.readAllLines(pidFile).getFirst().strip());
+    }
+
+    /** SIGTERM, as {@code systemctl stop} sends. */
+    public void terminate() {
+        process.destroy();
     }
 
     /** Waits for the container's JVM to exit and returns its exit status. */
@@ -98,13 +109,18 @@ public final class ContainerProcess implements AutoCloseable {
                 "the embedded PostgreSQL shut down cleanly (postmaster.pid removed):\n" + logTail());
     }
 
-    public String logTail() {
+    /** The container's whole output so far. */
+    public String log() {
         try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+            return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(no log: " + e + ")";
         }
+    }
+
+    public String logTail() {
+        List<String> lines = log().lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
     }
 
     @Override
