@@ -114,6 +114,7 @@ class DebianTomcatWarIT {
             running.terminate();
             assertEquals(143, running.awaitExit(Duration.ofSeconds(60)), running.logTail());
             running.assertEmbeddedPostgresStopped(postgres);
+            assertTrue(running.log().contains("Stopping agentgate"), "the gateway's stop is logged:\n" + running.logTail());
         }
     }
 
