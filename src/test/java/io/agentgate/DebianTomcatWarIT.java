@@ -12,8 +12,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +61,22 @@ class DebianTomcatWarIT {
         if (!asServiceUser && onCi()) {
             fail("CI must run this test as root: as the tomcat user, inside the systemd unit's sandbox");
         }
-        Path dir = workDir.getEmptyPathDir();
+        Path workPath = workDir.getEmptyPathDir().toAbsolutePath();
+        // PrivateTmp= gives the service a /tmp of its own, which hides a checkout under /tmp from it.
+        Path dir = workPath.startsWith("/tmp") ? Files.createTempDirectory(Path.of("/var/tmp"), "agentgate-tomcat-") : workPath;
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            deployAndRun(dir, asServiceUser);
+        } finally {
+            if (!dir.equals(workPath)) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+
+    private static void deployAndRun(Path dir, boolean asServiceUser) throws Exception {
         Path base = catalinaBase(dir.resolve("catalina-base"));
         Path data = Files.createDirectories(dir.resolve("agentgate-data"));
         int port = ContainerProcess.freePort();
@@ -78,20 +95,22 @@ class DebianTomcatWarIT {
         String unit = Files.readString(UNIT);
         Map<String, String> environment = unitEnvironment(unit);
         environment.put("CATALINA_BASE", base.toString());
+        Path privateTmp = Files.createDirectories(dir.resolve("private-tmp"));
         List<String> command = new ArrayList<>();
         if (asServiceUser) {
-            ContainerProcess.run(dir, Duration.ofSeconds(30), "chown", "-R", "tomcat:tomcat", base.toString(), data.toString());
-            List<Path> writable = new ArrayList<>();
+            ContainerProcess.run(dir, Duration.ofSeconds(30), "chown", "-R", "tomcat:tomcat",
+                    base.toString(), data.toString(), privateTmp.toString());
+            List<Path> writable = new ArrayList<>(List.of(privateTmp));
             for (String path : readWritePaths(unit + "\n" + Files.readString(README_DROP_IN))) {
                 writable.add(movedUnderTarget(path, base, data));
             }
             writable.add(base.resolve("work")); // the unit's CacheDirectory=tomcat10, /var/cache/tomcat10
             command.addAll(List.of("unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
-                    systemdSandbox(writable), "sandbox"));
+                    systemdSandbox(writable, privateTmp), "sandbox"));
             command.addAll(List.of("setpriv", "--reuid=tomcat", "--regid=tomcat", "--init-groups"));
         } else {
-            // No PrivateTmp without root: a tmp of its own so another user's /tmp/embedded-pg is not in the way.
-            environment.put("CATALINA_TMPDIR", Files.createDirectories(base.resolve("temp")).toString());
+            // No sandbox without root: the unit's CATALINA_TMPDIR=/tmp would be shared with other users.
+            environment.put("CATALINA_TMPDIR", privateTmp.toString());
         }
         command.addAll(List.of("/bin/sh", startScript.toString()));
         ProcessBuilder tomcat = new ProcessBuilder(command).directory(dir.toFile());
@@ -211,10 +230,10 @@ class DebianTomcatWarIT {
 
     /**
      * What systemd sets up for the unit, in a private mount namespace: ProtectSystem=strict (every
-     * file system read-only but the API ones), the ReadWritePaths= writable, PrivateTmp=yes (an empty
-     * /tmp of its own); then the command given as arguments.
+     * file system read-only but the API ones) with the ReadWritePaths= writable, and PrivateTmp=yes
+     * (an empty /tmp of its own); then the command given as arguments.
      */
-    private static String systemdSandbox(List<Path> writable) throws IOException {
+    private static String systemdSandbox(List<Path> writable, Path privateTmp) throws IOException {
         StringBuilder script = new StringBuilder("set -e\n");
         for (Path path : writable) {
             Files.createDirectories(path);
@@ -223,7 +242,7 @@ class DebianTomcatWarIT {
         for (String mountPoint : readOnlyMountPoints()) {
             script.append("mount -o remount,bind,ro ").append(quoted(Path.of(mountPoint))).append('\n');
         }
-        script.append("mount -t tmpfs -o mode=1777 tmpfs /tmp\n");
+        script.append("mount --bind ").append(quoted(privateTmp)).append(" /tmp\n");
         script.append("exec \"$@\"\n");
         return script.toString();
     }
