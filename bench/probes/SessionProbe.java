@@ -1,10 +1,10 @@
-import io.agentgate.agent.AgentResult;
-import io.agentgate.agent.Message;
-import io.agentgate.api.Usage;
+import io.agentgate.chat.Cancellation;
+import io.agentgate.chat.Message;
+import io.agentgate.chat.Usage;
 import io.agentgate.config.ConfigLoader;
 import io.agentgate.config.GatewayConfig;
 import io.agentgate.db.Database;
-import io.agentgate.model.DemoModel;
+import io.agentgate.llm.DemoModel;
 import io.agentgate.session.SessionService;
 import io.agentgate.session.SessionTurn;
 import java.sql.Connection;
@@ -42,7 +42,7 @@ public class SessionProbe {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
         try (Database db = Database.start(config);
-             SessionService sessions = new SessionService(db.dataSource(), new DemoModel(Duration.ZERO),
+             SessionService sessions = new SessionService(db.dataSource(), new DemoModel(GatewayConfig.DEMO_MODEL, Duration.ZERO),
                      config.model(), config.sessions(), scheduler, workers)) {
             String result = switch (args[0]) {
                 case "ops" -> ops(db.dataSource(), sessions, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
@@ -66,8 +66,9 @@ public class SessionProbe {
             for (int i = 0; i < warmup + opsPerClient; i++) {
                 String key = "bench-ops-" + c + "-" + (i % 8);
                 long t0 = System.nanoTime();
-                SessionTurn turn = (SessionTurn) sessions.begin(key, List.of(Message.user("hello " + i)));
-                turn.complete(new AgentResult("hi " + i, "stop", Usage.of(2, 2)));
+                SessionTurn turn = (SessionTurn) sessions.begin(key, List.of(Message.user("hello " + i)),
+                        new Cancellation());
+                turn.complete("hi " + i, Usage.of(2, 2));
                 if (i >= warmup) {
                     samples[i - warmup] = (System.nanoTime() - t0) / 1e6;
                 }

@@ -2,7 +2,6 @@ package io.agentgate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +14,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.models.Model;
+import io.agentgate.testing.Await;
 import io.agentgate.testing.FakeUpstream;
 import io.agentgate.testing.FakeUpstreamGateway;
 import io.agentgate.testing.LogCapture;
@@ -117,7 +117,7 @@ class AgentLoopTest {
         ChatCompletion completion = env.gateway().openAi().chat().completions().create(params("try the tools"));
 
         assertTrue(completion.choices().get(0).message().content().orElseThrow().endsWith("Both tools failed."));
-        assertEquals(1, RecordingTool.calls().size());
+        assertEquals(1, env.gateway().recordingTool().calls().size());
         Received second = env.upstream().request(1);
         assertEquals("Error: the recorder was told to fail", second.message(1).getString("content"));
         assertTrue(second.lastMessage().getString("content").startsWith("Error: there is no tool named 'no_such_tool'"),
@@ -154,7 +154,7 @@ class AgentLoopTest {
         assertNull(result.error());
         assertEquals("Response truncated due to output length limit", result.text());
         assertEquals(List.of(ChatCompletionChunk.Choice.FinishReason.LENGTH), result.finishes());
-        assertEquals(List.of(), RecordingTool.calls(), "no tool of a truncated response runs");
+        assertEquals(List.of(), env.gateway().recordingTool().calls(), "no tool of a truncated response runs");
         assertEquals(1, env.upstream().requestCount(), "the turn ends; no retry");
         assertRunOutcome("completed");
     }
@@ -172,7 +172,7 @@ class AgentLoopTest {
                 result.error().getMessage());
         assertEquals(3, env.upstream().requestCount());
         assertEquals(env.upstream().request(0).body(), env.upstream().request(2).body(), "each retry repeats the same call");
-        assertEquals(List.of(), RecordingTool.calls());
+        assertEquals(List.of(), env.gateway().recordingTool().calls());
         assertRunOutcome("upstream_error");
     }
 
@@ -187,8 +187,8 @@ class AgentLoopTest {
 
         assertTrue(completion.choices().get(0).message().content().orElseThrow().endsWith("Recorded."));
         assertEquals(3, env.upstream().requestCount());
-        assertEquals(1, RecordingTool.calls().size());
-        assertEquals("double quotes", RecordingTool.calls().get(0).getString("note"));
+        assertEquals(1, env.gateway().recordingTool().calls().size());
+        assertEquals("double quotes", env.gateway().recordingTool().calls().get(0).getString("note"));
     }
 
     @Test
@@ -381,12 +381,8 @@ class AgentLoopTest {
         return ChatCompletionCreateParams.builder().model("any-client-model").addUserMessage(userText).build();
     }
 
-    private static void awaitNoOpenStreams() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (env.gateway().gateway().keepalives().openStreams() > 0) {
-            assertTrue(System.nanoTime() < deadline, "the cancelled stream was never closed");
-            Thread.sleep(20);
-        }
+    private static void awaitNoOpenStreams() throws Exception {
+        Await.until("the cancelled stream is closed", () -> env.gateway().gateway().keepalives().openStreams() == 0);
     }
 
     /** The runs table holds exactly this test's run, ended with this outcome. */

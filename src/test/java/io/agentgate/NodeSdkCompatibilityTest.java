@@ -1,11 +1,10 @@
 package io.agentgate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.agentgate.testing.ScriptedModel;
+import io.agentgate.testing.FakeModel;
 import io.agentgate.testing.TestGateway;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -34,9 +33,9 @@ class NodeSdkCompatibilityTest {
         assumeTrue(commandWorks("node", "--version") && commandWorks("npm", "--version"),
                 "node and npm are needed for this check");
         installSdk();
-        ScriptedModel model = new ScriptedModel()
-                .on("crash", (call, listener, m) -> {
-                    listener.onContent("partial");
+        FakeModel model = new FakeModel()
+                .on("crash", (call, sink, m) -> {
+                    FakeModel.say(sink, "partial");
                     throw new IllegalStateException("boom");
                 });
         try (TestGateway gateway = TestGateway.start(Map.of(), model)) {

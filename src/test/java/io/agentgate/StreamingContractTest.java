@@ -2,7 +2,6 @@ package io.agentgate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,10 +11,11 @@ import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.SseException;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import io.agentgate.agent.AgentFailure;
-import io.agentgate.agent.FailureKind;
+import io.agentgate.chat.ChatFailure;
+import io.agentgate.chat.FailureKind;
 import io.agentgate.testing.LogCapture;
-import io.agentgate.testing.ScriptedModel;
+import io.agentgate.testing.FakeModel;
+import io.agentgate.testing.RunsTable;
 import io.agentgate.testing.TestGateway;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -23,53 +23,63 @@ import java.io.InputStreamReader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
-/** The streaming contract: keepalives, error frames, failure kinds, cancellation, CORS, metrics. */
+/**
+ * The streaming contract: keepalives, error frames, failure kinds, cancellation, CORS, metrics. One
+ * gateway for the class; the runs table is emptied before each test, so each sees only its own runs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StreamingContractTest {
 
     private static final String SECRET = "sk-live-abcdef0123456789SECRET";
 
-    private static ScriptedModel model;
-    private static TestGateway gateway;
+    private FakeModel model;
+    private TestGateway gateway;
 
     @BeforeAll
-    static void start() {
-        model = new ScriptedModel()
-                .on("quiet", (call, listener, m) -> {
-                    listener.onContent("before");
+    void start() {
+        model = new FakeModel()
+                .on("quiet", (call, sink, m) -> {
+                    FakeModel.say(sink, "before");
                     Thread.sleep(1200); // a long tool run: nothing to say for several keepalive intervals
-                    return ScriptedModel.words("after", 0).reply(call, listener, m);
+                    return FakeModel.words("after", 0).reply(call, sink, m);
                 })
-                .on("crash", (call, listener, m) -> {
-                    listener.onContent("partial");
+                .on("crash", (call, sink, m) -> {
+                    FakeModel.say(sink, "partial");
                     throw new IllegalStateException("boom with " + SECRET + " and Authorization: Bearer " + SECRET);
                 })
-                .on("cut", (call, listener, m) -> {
-                    listener.onContent("some");
-                    throw new AgentFailure(FailureKind.STREAM_INTERRUPTED, "The model's stream was interrupted.", null);
+                .on("cut", (call, sink, m) -> {
+                    FakeModel.say(sink, "some");
+                    throw new ChatFailure(FailureKind.STREAM_INTERRUPTED, "The model's stream was interrupted.", null);
                 })
-                .on("upstream", (call, listener, m) -> {
-                    throw new AgentFailure(FailureKind.UPSTREAM_ERROR, "upstream model error (502)",
+                .on("upstream", (call, sink, m) -> {
+                    throw new ChatFailure(FailureKind.UPSTREAM_ERROR, "upstream model error (502)",
                             new RuntimeException("upstream said: invalid key " + SECRET));
                 })
-                .on("timeout", (call, listener, m) -> {
-                    throw new AgentFailure(FailureKind.TIMEOUT, "The upstream model did not answer in time.", null);
+                .on("timeout", (call, sink, m) -> {
+                    throw new ChatFailure(FailureKind.TIMEOUT, "The upstream model did not answer in time.", null);
                 })
-                .on("slow", ScriptedModel.words("w ".repeat(200).trim(), 50));
+                .on("slow", FakeModel.words("w ".repeat(200).trim(), 50));
         gateway = TestGateway.start(Map.of(
                 "AGENTGATE_KEEPALIVE_SECONDS", "0.2",
                 "AGENTGATE_CORS_ORIGINS", "https://app.example",
                 "AGENTGATE_UPSTREAM_API_KEY", SECRET), model);
     }
 
+    @BeforeEach
+    void onlyThisTestsRuns() throws Exception {
+        RunsTable.clear(gateway);
+    }
+
     @AfterAll
-    static void stop() {
+    void stop() {
         gateway.close();
     }
 
@@ -220,11 +230,11 @@ class StreamingContractTest {
                 .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()))).sum();
     }
 
-    private static HttpResponse<String> postStream(String text) throws Exception {
+    private HttpResponse<String> postStream(String text) throws Exception {
         return gateway.postJson("/v1/chat/completions", body(text, true));
     }
 
-    private static HttpResponse<String> postWhole(String text) throws Exception {
+    private HttpResponse<String> postWhole(String text) throws Exception {
         return gateway.postJson("/v1/chat/completions", body(text, false));
     }
 

@@ -9,7 +9,6 @@ import com.openai.errors.InternalServerException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
-import io.agentgate.testing.FakeUpstream;
 import io.agentgate.testing.FakeUpstreamGateway;
 import io.agentgate.testing.FakeUpstream.Script;
 import io.agentgate.testing.RecordingTool;
@@ -86,7 +85,7 @@ class UpstreamLimitsTest {
         assertTrue(completion.choices().get(0).message().content().orElseThrow()
                 .endsWith("Stopped after 2 model calls without a final answer (AGENTGATE_MAX_ITERATIONS)."));
         assertEquals(2, env.upstream().requestCount());
-        assertEquals(2, RecordingTool.calls().size());
+        assertEquals(2, env.gateway().recordingTool().calls().size());
         RunsTable.assertOnlyRun(env.gateway(), "completed");
     }
 

@@ -1,26 +1,23 @@
 package io.agentgate.agent;
 
-import io.agentgate.model.ModelClient;
+import io.agentgate.chat.ContentSink;
+import io.agentgate.chat.Message;
+import io.agentgate.llm.ModelClient;
 import io.agentgate.tools.ToolRegistry;
+import java.util.List;
 
 /**
- * The agent loop: takes a conversation, calls the model, runs the tools it asks for, feeds the
- * results back, and repeats until the model answers or a limit is reached (see {@link Turn} for the
- * rules). Runs on the agent executor; an interrupt (client gone, stop) ends it with
- * {@link InterruptedException}, which also aborts the model call in flight.
+ * The agent loop; the entry point of this package: takes a conversation, calls the model, runs the
+ * tools it asks for, feeds the results back, and repeats until the model answers or a limit is
+ * reached (see {@link AgentLoop} for the rules). An interrupt (the turn was cancelled) ends it with
+ * {@link InterruptedException}, which also aborts the model call or tool in flight.
  */
 public final class Agent {
-
-    public static final int DEFAULT_MAX_ITERATIONS = 20;
 
     private final ModelClient model;
     private final ToolRegistry tools;
     private final ToolRunner runner;
     private final int maxIterations;
-
-    public Agent(ModelClient model) {
-        this(model, ToolRegistry.EMPTY, DEFAULT_MAX_ITERATIONS);
-    }
 
     public Agent(ModelClient model, ToolRegistry tools, int maxIterations) {
         if (maxIterations < 1) {
@@ -32,7 +29,13 @@ public final class Agent {
         this.maxIterations = maxIterations;
     }
 
-    public AgentResult run(AgentRequest request, AgentListener listener) throws InterruptedException {
-        return new Turn(model, tools.specs(), runner, maxIterations, request, listener).run();
+    /**
+     * Runs one user turn over {@code conversation} (instructions, history, new input) with the model
+     * the client asked for; visible text goes to {@code sink} as it is produced.
+     *
+     * @throws io.agentgate.chat.ChatFailure when the turn leaves no usable answer
+     */
+    public AgentResult run(String modelId, List<Message> conversation, ContentSink sink) throws InterruptedException {
+        return new AgentLoop(model, tools.specs(), runner, maxIterations, modelId, conversation, sink).run();
     }
 }

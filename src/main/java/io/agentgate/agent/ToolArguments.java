@@ -1,6 +1,6 @@
 package io.agentgate.agent;
 
-import io.agentgate.api.ToolCall;
+import io.agentgate.chat.ToolCall;
 import io.agentgate.api.JsonP;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;

@@ -1,5 +1,7 @@
 package io.agentgate.api;
 
+import io.agentgate.chat.ToolCall;
+import io.agentgate.chat.Usage;
 import jakarta.json.bind.annotation.JsonbNillable;
 import java.util.List;
 

@@ -1,31 +1,30 @@
 package io.agentgate.bootstrap;
 
-import io.agentgate.agent.Agent;
 import io.agentgate.config.GatewayConfig;
 import io.agentgate.db.Database;
-import io.agentgate.model.ModelClient;
-import io.agentgate.runs.RunTracker;
-import io.agentgate.security.Secrets;
+import io.agentgate.llm.ModelClient;
 import io.agentgate.session.SessionService;
 import io.agentgate.sse.KeepaliveScheduler;
+import io.agentgate.tools.ToolRegistry;
+import io.agentgate.turn.TurnRunner;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.ExecutorService;
 
 /**
  * The services one deployment of the gateway runs on, built by {@link GatewayBootstrap} and closed
- * with the servlet context.
+ * with the servlet context. Published as a context attribute for operators' tooling and tests; the
+ * HTTP layer never sees it (each servlet gets the services it uses).
  */
 public record Gateway(
         GatewayConfig config,
         Database database,
         ModelClient model,
-        Agent agent,
+        ToolRegistry tools,
         ExecutorService agentExecutor,
         KeepaliveScheduler keepalives,
-        RunTracker runs,
         PrometheusMeterRegistry metrics,
-        Secrets secrets,
-        SessionService sessions) {
+        SessionService sessions,
+        TurnRunner turns) {
 
     /** Servlet context attribute under which the running gateway is published. */
     public static final String ATTRIBUTE = Gateway.class.getName();

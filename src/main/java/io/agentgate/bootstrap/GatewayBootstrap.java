@@ -1,19 +1,21 @@
 package io.agentgate.bootstrap;
 
 import io.agentgate.agent.Agent;
+import io.agentgate.chat.Cancellation;
 import io.agentgate.config.ConfigLoader;
 import io.agentgate.config.GatewayConfig;
 import io.agentgate.db.Database;
 import io.agentgate.http.HttpSurface;
-import io.agentgate.model.DemoModel;
-import io.agentgate.model.ModelClient;
-import io.agentgate.model.OpenAiCompatibleClient;
-import io.agentgate.model.UpstreamSettings;
+import io.agentgate.llm.DemoModel;
+import io.agentgate.llm.ModelClient;
+import io.agentgate.llm.OpenAiCompatibleClient;
+import io.agentgate.llm.UpstreamSettings;
 import io.agentgate.runs.RunTracker;
 import io.agentgate.security.Secrets;
 import io.agentgate.session.SessionService;
 import io.agentgate.sse.KeepaliveScheduler;
 import io.agentgate.tools.ToolRegistry;
+import io.agentgate.turn.TurnRunner;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -51,7 +53,7 @@ public class GatewayBootstrap implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         GatewayConfig config = context.getAttribute(CONFIG_ATTRIBUTE) instanceof GatewayConfig given
-                ? given
+                ? given.validate()
                 : ConfigLoader.load(ConfigLoader.layered(context::getInitParameter));
         log.info("Starting agentgate: {}", config);
 
@@ -80,10 +82,11 @@ public class GatewayBootstrap implements ServletContextListener {
         // Before any request: a conversation in flight when the gateway last stopped must start fresh.
         sessions.suspendRecentlyActive();
 
-        gateway = new Gateway(config, database, model, agent, agentExecutor, keepalives,
-                new RunTracker(database.dataSource(), metrics), metrics, secrets, sessions);
+        TurnRunner turns = new TurnRunner(agent, sessions, new RunTracker(database.dataSource(), metrics), secrets);
+        gateway = new Gateway(config, database, model, tools, agentExecutor, keepalives, metrics, sessions, turns);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
-        HttpSurface.register(context, gateway);
+        HttpSurface.register(context, new HttpSurface.Services(config, database, metrics, model.modelIds(), turns,
+                sessions, agentExecutor, keepalives, secrets));
         log.info("agentgate ready (model: {})", String.join(", ", model.modelIds()));
     }
 
@@ -96,7 +99,8 @@ public class GatewayBootstrap implements ServletContextListener {
         gateway.keepalives().close();
         gateway.sessions().close();
         scheduler.shutdownNow();
-        // Interrupting the agents cancels them; their streams end as cancelled, not as failures.
+        // Turns end as cancelled, not as failures; the executor's interrupt reaches what is left.
+        gateway.turns().cancelAll(Cancellation.Reason.SHUTTING_DOWN);
         gateway.agentExecutor().shutdownNow();
         try {
             if (!gateway.agentExecutor().awaitTermination(10, TimeUnit.SECONDS)) {
@@ -117,7 +121,7 @@ public class GatewayBootstrap implements ServletContextListener {
 
     private static ModelClient createModel(GatewayConfig config) {
         if (config.usesDemoModel()) {
-            return new DemoModel(config.demoWordDelay());
+            return new DemoModel(GatewayConfig.DEMO_MODEL, config.demoWordDelay());
         }
         return new OpenAiCompatibleClient(new UpstreamSettings(
                 config.upstreamBaseUrl().get(),

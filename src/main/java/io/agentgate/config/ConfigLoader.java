@@ -10,7 +10,8 @@ import java.util.function.Function;
 /**
  * Reads {@link GatewayConfig} from named settings ({@code AGENTGATE_*}). The lookup is a function so
  * that the same names work as environment variables, JVM system properties and servlet context
- * init-parameters (a WAR deployer may prefer the container's context configuration).
+ * init-parameters (a WAR deployer may prefer the container's context configuration). Here a value
+ * only has to parse; whether it makes sense is {@link GatewayConfig#validate()}'s job.
  */
 public final class ConfigLoader {
 
@@ -27,11 +28,6 @@ public final class ConfigLoader {
         String host = s.string("AGENTGATE_HOST", "127.0.0.1");
         Optional<String> upstreamBaseUrl = s.optional("AGENTGATE_UPSTREAM_BASE_URL");
         Optional<String> model = s.optional("AGENTGATE_MODEL");
-        if (upstreamBaseUrl.isPresent() && model.isEmpty()) {
-            // Without it every request would ask the upstream for a model called "demo".
-            throw new IllegalArgumentException(
-                    "AGENTGATE_MODEL must name the upstream model when AGENTGATE_UPSTREAM_BASE_URL is set");
-        }
         return new GatewayConfig(
                 host,
                 s.integer("AGENTGATE_PORT", 8642),
@@ -49,10 +45,10 @@ public final class ConfigLoader {
                 s.list("AGENTGATE_CORS_ORIGINS"),
                 s.integer("AGENTGATE_DB_POOL_SIZE", 10),
                 Duration.ofMillis(s.longValue("AGENTGATE_DEMO_WORD_DELAY_MS", 20)),
-                s.positiveInteger("AGENTGATE_MAX_ITERATIONS", 20),
+                s.integer("AGENTGATE_MAX_ITERATIONS", 20),
                 s.duration("AGENTGATE_UPSTREAM_CONNECT_TIMEOUT_SECONDS", 10),
                 s.duration("AGENTGATE_UPSTREAM_READ_TIMEOUT_SECONDS", 120),
-                sessionSettings(s));
+                sessionSettings(s)).validate();
     }
 
     private static SessionSettings sessionSettings(Settings s) {
@@ -96,15 +92,7 @@ public final class ConfigLoader {
         }
 
         int integer(String name, int fallback) {
-            return (int) longValue(name, fallback);
-        }
-
-        int positiveInteger(String name, int fallback) {
-            int value = integer(name, fallback);
-            if (value <= 0) {
-                throw new IllegalArgumentException(name + " must be positive, got " + value);
-            }
-            return value;
+            return optional(name).map(v -> parse(name, v, Integer::parseInt)).orElse(fallback);
         }
 
         long longValue(String name, long fallback) {
@@ -114,8 +102,8 @@ public final class ConfigLoader {
         /** Seconds, fractional allowed (tests use sub-second keepalives). */
         Duration duration(String name, double fallbackSeconds) {
             double seconds = optional(name).map(v -> parse(name, v, Double::parseDouble)).orElse(fallbackSeconds);
-            if (seconds <= 0) {
-                throw new IllegalArgumentException(name + " must be positive, got " + seconds);
+            if (!Double.isFinite(seconds) || Math.abs(seconds) > 1e9) {
+                throw new IllegalArgumentException(name + " has an invalid value: '" + seconds + "'");
             }
             return Duration.ofNanos((long) (seconds * 1_000_000_000L));
         }

@@ -32,6 +32,73 @@ public record GatewayConfig(
 
     /** The model id served when no upstream is configured. */
     public static final String DEMO_MODEL = "demo";
+    /** The request body is buffered in one array before it is parsed. */
+    static final long MAX_REQUEST_BYTES_LIMIT = Integer.MAX_VALUE - 8;
+    static final int MAX_PORT = 65_535;
+
+    /**
+     * Checks every value against what the gateway can work with, in one place at start-up (as
+     * HikariCP's {@code HikariConfig.validate()}), and names the variable to fix. Returns this.
+     *
+     * @throws IllegalArgumentException naming the first setting that is out of range
+     */
+    public GatewayConfig validate() {
+        if (port < 0 || port > MAX_PORT) {
+            throw invalid("AGENTGATE_PORT", "must be 0.." + MAX_PORT + " (0: any free port)", port);
+        }
+        if (dbPoolSize < 1) {
+            throw invalid("AGENTGATE_DB_POOL_SIZE", "must be at least 1", dbPoolSize);
+        }
+        if (maxRequestBytes < 1 || maxRequestBytes > MAX_REQUEST_BYTES_LIMIT) {
+            throw invalid("AGENTGATE_MAX_REQUEST_BYTES", "must be 1.." + MAX_REQUEST_BYTES_LIMIT, maxRequestBytes);
+        }
+        if (maxIterations < 1) {
+            throw invalid("AGENTGATE_MAX_ITERATIONS", "must be positive", maxIterations);
+        }
+        if (demoWordDelay.isNegative()) {
+            throw invalid("AGENTGATE_DEMO_WORD_DELAY_MS", "must not be negative", demoWordDelay.toMillis());
+        }
+        positive("AGENTGATE_KEEPALIVE_SECONDS", keepaliveInterval);
+        positive("AGENTGATE_UPSTREAM_CONNECT_TIMEOUT_SECONDS", upstreamConnectTimeout);
+        positive("AGENTGATE_UPSTREAM_READ_TIMEOUT_SECONDS", upstreamReadTimeout);
+        if (upstreamBaseUrl.isPresent()) {
+            String url = upstreamBaseUrl.get();
+            if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                throw new IllegalArgumentException("AGENTGATE_UPSTREAM_BASE_URL must start with http:// or https://,"
+                        + " got '" + ConfigLoader.redactUrl(url) + "'");
+            }
+            if (model.equals(DEMO_MODEL)) {
+                // Without it every request would ask the upstream for a model called "demo".
+                throw new IllegalArgumentException(
+                        "AGENTGATE_MODEL must name the upstream model when AGENTGATE_UPSTREAM_BASE_URL is set");
+            }
+        }
+        positive("AGENTGATE_SUSPEND_WINDOW_SECONDS", sessions.suspendWindow());
+        if (sessions.idleTimeout().isNegative() || sessions.idleTimeout().isZero()) {
+            throw invalid("AGENTGATE_SESSION_IDLE_MINUTES", "must be positive", sessions.idleTimeout().toSeconds() / 60.0);
+        }
+        positive("AGENTGATE_SESSION_LEASE_SECONDS", sessions.lease());
+        positive("AGENTGATE_MEMORY_SWEEP_SECONDS", sessions.memorySweep());
+        if (sessions.keyMaxLength() < 1 || sessions.keyMaxLength() > SessionSettings.KEY_LENGTH_LIMIT) {
+            throw invalid("AGENTGATE_SESSION_KEY_MAX_LENGTH", "must be 1.." + SessionSettings.KEY_LENGTH_LIMIT,
+                    sessions.keyMaxLength());
+        }
+        if (sessions.dailyResetHour().isPresent()
+                && (sessions.dailyResetHour().getAsInt() < 0 || sessions.dailyResetHour().getAsInt() > 23)) {
+            throw invalid("AGENTGATE_SESSION_DAILY_HOUR", "must be 0..23", sessions.dailyResetHour().getAsInt());
+        }
+        return this;
+    }
+
+    private static void positive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw invalid(name, "must be positive", value.toNanos() / 1e9);
+        }
+    }
+
+    private static IllegalArgumentException invalid(String name, String rule, Object value) {
+        return new IllegalArgumentException(name + " " + rule + ", got " + value);
+    }
 
     public boolean usesEmbeddedDatabase() {
         return dbUrl.isEmpty();

@@ -6,7 +6,7 @@ import java.util.OptionalInt;
 
 /**
  * How durable sessions behave (see docs/sessions.md). One component of {@link GatewayConfig} so
- * that session settings travel together.
+ * that session settings travel together; validated with it ({@link GatewayConfig#validate()}).
  *
  * @param suspendWindow   on start-up, sessions touched within this window are suspended
  * @param idleTimeout     a session untouched this long starts fresh (reason {@code idle})
@@ -27,17 +27,6 @@ public record SessionSettings(
 
     /** The database's own limit on session_key (V1's CHECK constraint). */
     public static final int KEY_LENGTH_LIMIT = 256;
-
-    public SessionSettings {
-        if (keyMaxLength < 1 || keyMaxLength > KEY_LENGTH_LIMIT) {
-            throw new IllegalArgumentException(
-                    "AGENTGATE_SESSION_KEY_MAX_LENGTH must be 1.." + KEY_LENGTH_LIMIT + ", got " + keyMaxLength);
-        }
-        if (dailyResetHour.isPresent() && (dailyResetHour.getAsInt() < 0 || dailyResetHour.getAsInt() > 23)) {
-            throw new IllegalArgumentException(
-                    "AGENTGATE_SESSION_DAILY_HOUR must be 0..23, got " + dailyResetHour.getAsInt());
-        }
-    }
 
     @Override
     public String toString() {

@@ -2,27 +2,21 @@ package io.agentgate.http;
 
 import io.agentgate.api.ApiError;
 
-/** A request the gateway refuses, with the HTTP status and the OpenAI error body to answer. */
-public final class ApiException extends Exception {
+/** A request the gateway refuses while reading it, with the status and OpenAI error body to answer. */
+final class ApiException extends Exception {
 
-    private final int status;
-    private final ApiError body;
+    private final HttpError error;
 
-    public ApiException(int status, ApiError body) {
+    ApiException(int status, ApiError body) {
         super(body.error().message());
-        this.status = status;
-        this.body = body;
+        this.error = new HttpError(status, body);
     }
 
-    public static ApiException invalid(String message, String param) {
+    static ApiException invalid(String message, String param) {
         return new ApiException(400, ApiError.invalidRequest(message, param));
     }
 
-    public int status() {
-        return status;
-    }
-
-    public ApiError body() {
-        return body;
+    HttpError error() {
+        return error;
     }
 }

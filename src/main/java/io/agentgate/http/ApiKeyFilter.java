@@ -1,6 +1,5 @@
 package io.agentgate.http;
 
-import io.agentgate.api.ApiError;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -20,9 +19,11 @@ import java.util.Optional;
 final class ApiKeyFilter extends HttpFilter {
 
     private final byte[] expected;
+    private final transient ErrorMapper errors;
 
-    ApiKeyFilter(Optional<String> apiKey) {
+    ApiKeyFilter(Optional<String> apiKey, ErrorMapper errors) {
         this.expected = apiKey.map(k -> k.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        this.errors = errors;
     }
 
     @Override
@@ -55,9 +56,9 @@ final class ApiKeyFilter extends HttpFilter {
         chain.doFilter(req, resp);
     }
 
-    private static void reject(HttpServletResponse resp, String message) throws IOException {
+    private void reject(HttpServletResponse resp, String message) throws IOException {
         resp.setHeader("WWW-Authenticate", "Bearer");
-        Responses.error(resp, 401, ApiError.of(message, "invalid_request_error", null, "invalid_api_key"));
+        Responses.error(resp, errors.unauthorized(message));
     }
 
     private static boolean isLoopback(String address) {

@@ -1,9 +1,10 @@
 package io.agentgate.http;
 
-import io.agentgate.agent.Message;
 import io.agentgate.api.ApiError;
-import io.agentgate.api.ToolCall;
 import io.agentgate.api.JsonP;
+import io.agentgate.chat.Message;
+import io.agentgate.chat.ToolCall;
+import io.agentgate.turn.TurnRequest;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -19,11 +20,13 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads and validates a chat completion request. The size limit is enforced on the raw bytes before
- * any JSON parsing, and every refusal names the offending field in {@code param}.
+ * Reads and validates a chat completion request: the body and the {@code X-Session-Key} header. The
+ * size limit is enforced on the raw bytes before any JSON parsing, and every refusal names the
+ * offending field in {@code param}.
  */
 final class ChatRequestParser {
 
@@ -31,17 +34,23 @@ final class ChatRequestParser {
 
     private final long maxBytes;
     private final String defaultModel;
+    private final int sessionKeyMaxLength;
 
-    ChatRequestParser(long maxBytes, String defaultModel) {
+    ChatRequestParser(long maxBytes, String defaultModel, int sessionKeyMaxLength) {
         this.maxBytes = maxBytes;
         this.defaultModel = defaultModel;
+        this.sessionKeyMaxLength = sessionKeyMaxLength;
     }
 
-    ChatRequest parse(HttpServletRequest request) throws IOException, ApiException {
-        return parse(readBody(request));
+    TurnRequest parse(HttpServletRequest request) throws IOException, ApiException {
+        TurnRequest body = parse(readBody(request), Optional.empty());
+        // The body is judged first: its refusal wins over the header's.
+        Optional<String> sessionKey = SessionProtocol.sessionKey(request, sessionKeyMaxLength);
+        return new TurnRequest(body.model(), body.messages(), sessionKey, body.streaming());
     }
 
-    ChatRequest parse(String body) throws ApiException {
+    /** The body of a request with this session key (empty: stateless). */
+    TurnRequest parse(String body, Optional<String> sessionKey) throws ApiException {
         JsonObject root = parseObject(body);
         String model = optionalString(root, "model");
         boolean stream = optionalBoolean(root, "stream");
@@ -51,7 +60,8 @@ final class ChatRequestParser {
                 throw ApiException.invalid("Only n=1 is supported.", "n");
             }
         }
-        return new ChatRequest(model == null || model.isBlank() ? defaultModel : model, messages(root), stream);
+        return new TurnRequest(model == null || model.isBlank() ? defaultModel : model, messages(root), sessionKey,
+                stream);
     }
 
     private String readBody(HttpServletRequest request) throws IOException, ApiException {

@@ -1,37 +1,64 @@
 package io.agentgate.http;
 
-import io.agentgate.bootstrap.Gateway;
+import io.agentgate.config.GatewayConfig;
+import io.agentgate.db.Database;
+import io.agentgate.security.Secrets;
+import io.agentgate.session.SessionService;
+import io.agentgate.sse.KeepaliveScheduler;
+import io.agentgate.turn.TurnRunner;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
 
-/** Registers every endpoint and filter of the gateway on a servlet context; this package's entry point. */
+/**
+ * Registers every endpoint and filter of the gateway on a servlet context; this package's entry
+ * point. Each servlet and filter gets only the services it uses.
+ */
 public final class HttpSurface {
+
+    /** What the HTTP layer is built from. */
+    public record Services(
+            GatewayConfig config,
+            Database database,
+            PrometheusMeterRegistry metrics,
+            List<String> modelIds,
+            TurnRunner turns,
+            SessionService sessions,
+            ExecutorService agentExecutor,
+            KeepaliveScheduler keepalives,
+            Secrets secrets) {}
 
     private HttpSurface() {}
 
-    public static void register(ServletContext context, Gateway gateway) {
+    public static void register(ServletContext context, Services services) {
+        GatewayConfig config = services.config();
+        ErrorMapper errors = new ErrorMapper(services.secrets());
         // CORS first, so that refusals (401, 413, 400) are readable by browser clients too.
-        FilterRegistration.Dynamic cors = context.addFilter("cors", new CorsFilter(gateway.config().corsOrigins()));
+        FilterRegistration.Dynamic cors = context.addFilter("cors", new CorsFilter(config.corsOrigins()));
         cors.setAsyncSupported(true);
         cors.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
-        FilterRegistration.Dynamic auth = context.addFilter("api-key", new ApiKeyFilter(gateway.config().apiKey()));
+        FilterRegistration.Dynamic auth = context.addFilter("api-key", new ApiKeyFilter(config.apiKey(), errors));
         auth.setAsyncSupported(true);
         auth.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/v1/*");
 
-        context.addServlet("health", new HealthServlet(gateway.database()))
+        context.addServlet("health", new HealthServlet(services.database()))
                 .addMapping("/health", "/health/ready");
-        context.addServlet("metrics", new MetricsServlet(gateway.metrics()))
+        context.addServlet("metrics", new MetricsServlet(services.metrics()))
                 .addMapping("/metrics");
-        context.addServlet("models", new ModelsServlet(gateway.model()))
+        context.addServlet("models", new ModelsServlet(services.modelIds()))
                 .addMapping("/v1/models");
-        ServletRegistration.Dynamic chat = context.addServlet("chat-completions", new ChatCompletionsServlet(gateway));
+        int keyMaxLength = config.sessions().keyMaxLength();
+        ServletRegistration.Dynamic chat = context.addServlet("chat-completions", new ChatCompletionsServlet(
+                new ChatRequestParser(config.maxRequestBytes(), config.model(), keyMaxLength),
+                services.turns(), services.agentExecutor(), services.keepalives(), errors, config.sessions()));
         chat.setAsyncSupported(true);
         chat.addMapping("/v1/chat/completions");
-        context.addServlet("sessions",
-                        new SessionsServlet(gateway.sessions(), gateway.config().sessions().keyMaxLength()))
+        context.addServlet("sessions", new SessionsServlet(services.sessions(), errors, keyMaxLength))
                 .addMapping("/v1/sessions/*");
     }
 }

@@ -1,7 +1,6 @@
 package io.agentgate.http;
 
 import io.agentgate.api.ModelList;
-import io.agentgate.model.ModelClient;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -13,14 +12,14 @@ final class ModelsServlet extends HttpServlet {
 
     private static final long STARTED = Instant.now().getEpochSecond();
 
-    private final transient ModelClient model;
+    private final transient java.util.List<String> modelIds;
 
-    ModelsServlet(ModelClient model) {
-        this.model = model;
+    ModelsServlet(java.util.List<String> modelIds) {
+        this.modelIds = java.util.List.copyOf(modelIds);
     }
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Responses.json(resp, 200, ModelList.of(model.modelIds(), STARTED));
+        Responses.json(resp, 200, ModelList.of(modelIds, STARTED));
     }
 }

@@ -1,13 +1,15 @@
 package io.agentgate.http;
 
-import io.agentgate.api.ApiError;
 import io.agentgate.api.Json;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /** Writes JSON bodies, the only way the gateway answers outside a stream. */
 final class Responses {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Responses.class);
 
     private Responses() {}
 
@@ -20,11 +22,17 @@ final class Responses {
         response.getOutputStream().write(bytes);
     }
 
-    static void error(HttpServletResponse response, int status, ApiError error) throws IOException {
-        json(response, status, error);
+    static void error(HttpServletResponse response, HttpError error) throws IOException {
+        json(response, error.status(), error.body());
     }
 
-    static void error(HttpServletResponse response, ApiException e) throws IOException {
-        json(response, e.status(), e.body());
+    /** Answers an asynchronous request with an error and completes it. */
+    static void refuse(AsyncContext async, HttpError error) {
+        try {
+            error((HttpServletResponse) async.getResponse(), error);
+        } catch (IOException | IllegalStateException e) {
+            log.debug("client gone before the refusal was written", e);
+        }
+        async.complete();
     }
 }

@@ -1,9 +1,8 @@
 package io.agentgate.http;
 
-import io.agentgate.agent.AgentFailure;
-import io.agentgate.api.ApiError;
 import io.agentgate.api.SessionView;
 import io.agentgate.api.StopResult;
+import io.agentgate.chat.ChatFailure;
 import io.agentgate.session.ResetReason;
 import io.agentgate.session.SessionBusyException;
 import io.agentgate.session.SessionService;
@@ -16,7 +15,7 @@ import java.util.Optional;
 
 /**
  * {@code /v1/sessions/{key}}: {@code GET} shows a session, {@code DELETE} starts it fresh, and
- * {@code POST /v1/sessions/{key}/stop} interrupts its running turn. The key is the path segment,
+ * {@code POST /v1/sessions/{key}/stop} stops its running turn. The key is the path segment,
  * percent-encoded by the client.
  */
 final class SessionsServlet extends HttpServlet {
@@ -24,10 +23,12 @@ final class SessionsServlet extends HttpServlet {
     private static final String STOP_SUFFIX = "/stop";
 
     private final transient SessionService sessions;
+    private final transient ErrorMapper errors;
     private final int keyMaxLength;
 
-    SessionsServlet(SessionService sessions, int keyMaxLength) {
+    SessionsServlet(SessionService sessions, ErrorMapper errors, int keyMaxLength) {
         this.sessions = sessions;
+        this.errors = errors;
         this.keyMaxLength = keyMaxLength;
     }
 
@@ -36,7 +37,7 @@ final class SessionsServlet extends HttpServlet {
         try {
             respond(resp, sessions.find(key(req, false)));
         } catch (ApiException e) {
-            Responses.error(resp, e);
+            Responses.error(resp, e.error());
         }
     }
 
@@ -45,13 +46,12 @@ final class SessionsServlet extends HttpServlet {
         try {
             respond(resp, sessions.resetOnRequest(key(req, false), false));
         } catch (ApiException e) {
-            Responses.error(resp, e);
+            Responses.error(resp, e.error());
         } catch (SessionBusyException e) {
-            Responses.error(resp, 409, ApiError.of(e.getMessage(), "invalid_request_error", null, "session_busy"));
-        } catch (AgentFailure failure) {
+            Responses.error(resp, errors.sessionBusy(e.sessionKey()));
+        } catch (ChatFailure failure) {
             // The old session's memory could not be condensed: nothing was reset.
-            Responses.error(resp, failure.httpStatus(), ApiError.of(failure.getMessage(),
-                    failure.kind().errorType(), null, failure.kind().code()));
+            Responses.error(resp, errors.of(failure));
         }
     }
 
@@ -60,16 +60,15 @@ final class SessionsServlet extends HttpServlet {
         try {
             boolean stopped = sessions.stop(key(req, true));
             Responses.json(resp, 200, new StopResult(stopped,
-                    stopped ? SessionService.STOPPED_TEXT : SessionService.NOTHING_TO_STOP_TEXT));
+                    stopped ? SessionProtocol.STOPPED_TEXT : SessionProtocol.NOTHING_TO_STOP_TEXT));
         } catch (ApiException e) {
-            Responses.error(resp, e);
+            Responses.error(resp, e.error());
         }
     }
 
-    private static void respond(HttpServletResponse resp, Optional<SessionState> state) throws IOException {
+    private void respond(HttpServletResponse resp, Optional<SessionState> state) throws IOException {
         if (state.isEmpty()) {
-            Responses.error(resp, 404, ApiError.of("No session with this key.", "invalid_request_error", null,
-                    "session_not_found"));
+            Responses.error(resp, errors.notFound("No session with this key.", "session_not_found"));
             return;
         }
         SessionState s = state.get();
@@ -82,8 +81,8 @@ final class SessionsServlet extends HttpServlet {
         String path = req.getPathInfo() == null ? "" : req.getPathInfo();
         if (stop) {
             if (!path.endsWith(STOP_SUFFIX)) {
-                throw new ApiException(404, ApiError.of("Unknown endpoint; use POST /v1/sessions/{key}/stop.",
-                        "invalid_request_error", null, "not_found"));
+                HttpError unknown = errors.notFound("Unknown endpoint; use POST /v1/sessions/{key}/stop.", "not_found");
+                throw new ApiException(unknown.status(), unknown.body());
             }
             path = path.substring(0, path.length() - STOP_SUFFIX.length());
         }

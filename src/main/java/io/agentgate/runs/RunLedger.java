@@ -1,6 +1,6 @@
 package io.agentgate.runs;
 
-import io.agentgate.api.Usage;
+import io.agentgate.chat.Usage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -38,12 +38,12 @@ final class RunLedger {
         }
     }
 
-    void ended(RunStart run, RunOutcome outcome, String errorMessage, Usage usage) {
+    void ended(RunStart run, String outcome, String errorMessage, Usage usage) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement(
                      "UPDATE runs SET ended_at = now(), outcome = ?, error_message = ?,"
                              + " prompt_tokens = ?, completion_tokens = ? WHERE run_id = ?")) {
-            st.setString(1, outcome.code());
+            st.setString(1, outcome);
             st.setString(2, errorMessage == null || errorMessage.length() <= MAX_ERROR_CHARS
                     ? errorMessage : errorMessage.substring(0, MAX_ERROR_CHARS));
             st.setInt(3, usage.promptTokens());
@@ -51,7 +51,7 @@ final class RunLedger {
             st.setObject(5, run.runId());
             st.executeUpdate();
         } catch (SQLException e) {
-            log.warn("Could not record the end of run {} ({}): {}", run.runId(), outcome.code(), e.getMessage());
+            log.warn("Could not record the end of run {} ({}): {}", run.runId(), outcome, e.getMessage());
         }
     }
 }

@@ -1,16 +1,19 @@
 package io.agentgate.runs;
 
-import io.agentgate.agent.AgentFailure;
-import io.agentgate.api.Usage;
+import io.agentgate.chat.FailureKind;
+import io.agentgate.chat.Usage;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
 /**
  * Records every agent run in the {@code runs} table and in metrics. The entry point of this
- * package: {@link #begin(RunStart)} returns a {@link Run} that is ended exactly once.
+ * package: {@link #begin(RunStart)} returns a {@link Run} that is ended exactly once. Outcomes are
+ * {@value #COMPLETED} or a {@link FailureKind#code()}.
  */
 public final class RunTracker {
+
+    static final String COMPLETED = "completed";
 
     private final RunLedger ledger;
     private final RunMetrics metrics;
@@ -41,14 +44,15 @@ public final class RunTracker {
         }
 
         public void completed(Usage usage) {
-            end(RunOutcome.COMPLETED, null, usage);
+            end(COMPLETED, null, usage);
         }
 
-        public void failed(AgentFailure failure) {
-            end(RunOutcome.of(failure.kind()), failure.getMessage(), Usage.ZERO);
+        /** {@code message} is what the client was told (never upstream internals). */
+        public void failed(FailureKind kind, String message) {
+            end(kind.code(), message, Usage.ZERO);
         }
 
-        private void end(RunOutcome outcome, String message, Usage usage) {
+        private void end(String outcome, String message, Usage usage) {
             if (ended.compareAndSet(false, true)) {
                 ledger.ended(start, outcome, message, usage == null ? Usage.ZERO : usage);
                 metrics.ended(outcome);

@@ -35,20 +35,4 @@ record ResetPolicy(SessionSettings settings) {
                 .atZone(settings.zone());
         return Optional.of((today.isAfter(local) ? today.minusDays(1) : today).toInstant());
     }
-
-    /** What the client is shown on the response that performed the reset. */
-    String clientNotice(ResetReason reason) {
-        String why = switch (reason) {
-            case SUSPENDED -> "the previous session was stopped or interrupted";
-            case IDLE -> "the previous session was idle for more than " + idleText();
-            case DAILY -> "daily reset at " + settings.dailyResetHour().orElse(0) + ":00 (" + settings.zone() + ")";
-            case MANUAL -> "started on request";
-        };
-        return "[Session reset: " + why + ". This is a fresh session.]\n\n";
-    }
-
-    private String idleText() {
-        long minutes = settings.idleTimeout().toMinutes();
-        return minutes >= 120 && minutes % 60 == 0 ? minutes / 60 + " hours" : Math.max(minutes, 1) + " minutes";
-    }
 }

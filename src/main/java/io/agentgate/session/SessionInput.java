@@ -1,6 +1,6 @@
 package io.agentgate.session;
 
-import io.agentgate.agent.Message;
+import io.agentgate.chat.Message;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,7 +13,7 @@ record SessionInput(List<Message> systemMessages, List<Message> newInput, Option
 
     enum Command { STOP, RESET }
 
-    static SessionInput of(List<Message> messages) {
+    static SessionInput of(List<Message> messages) throws MissingNewInputException {
         int firstNonSystem = 0;
         while (firstNonSystem < messages.size() && "system".equals(messages.get(firstNonSystem).role())) {
             firstNonSystem++;
@@ -23,8 +23,7 @@ record SessionInput(List<Message> systemMessages, List<Message> newInput, Option
             firstTrailingUser--;
         }
         if (firstTrailingUser == messages.size()) {
-            throw new IllegalArgumentException(
-                    "With " + SessionKeys.HEADER + " the request must end with the new user message(s).");
+            throw new MissingNewInputException();
         }
         List<Message> newInput = List.copyOf(messages.subList(firstTrailingUser, messages.size()));
         return new SessionInput(List.copyOf(messages.subList(0, firstNonSystem)), newInput,

@@ -1,9 +1,9 @@
 package io.agentgate.session;
 
-import io.agentgate.agent.Message;
+import io.agentgate.chat.Message;
 import io.agentgate.api.Json;
-import io.agentgate.api.ToolCall;
-import io.agentgate.api.Usage;
+import io.agentgate.chat.ToolCall;
+import io.agentgate.chat.Usage;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -229,19 +229,20 @@ final class SessionStore {
         });
     }
 
-    List<TranscriptEntry> transcript(UUID sessionId) {
+    /** The stored messages of a session id, in order. */
+    List<Message> transcript(UUID sessionId) {
         return transaction(c -> {
             try (PreparedStatement st = c.prepareStatement("""
                     SELECT message_id, role, content, tool_calls::text, tool_call_id FROM session_messages
                      WHERE session_id = ? ORDER BY message_id""")) {
                 st.setObject(1, sessionId);
-                List<TranscriptEntry> out = new ArrayList<>();
+                List<Message> out = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         String toolCalls = rs.getString(4);
-                        out.add(new TranscriptEntry(rs.getLong(1), new Message(rs.getString(2), rs.getString(3),
+                        out.add(new Message(rs.getString(2), rs.getString(3),
                                 toolCalls == null ? null : List.of(Json.read(toolCalls, ToolCall[].class)),
-                                rs.getString(5))));
+                                rs.getString(5)));
                     }
                 }
                 return out;
@@ -342,11 +343,10 @@ final class SessionStore {
     }
 
     /**
-     * One transaction. The calling thread's interrupt flag is set aside meanwhile: a stopped agent's
-     * thread still has to release its lease, and an interrupt would break the JDBC socket.
+     * One transaction. No interrupt reaches it: a turn's thread is interrupted only while its agent
+     * runs ({@link io.agentgate.chat.Cancellation#interruptibly}), never while it talks to the database.
      */
     private <T> T transaction(Work<T> work) {
-        boolean interrupted = Thread.interrupted();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -359,10 +359,6 @@ final class SessionStore {
             }
         } catch (SQLException e) {
             throw new SessionStoreException(e);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 

@@ -1,19 +1,20 @@
 package io.agentgate.sse;
 
-import io.agentgate.agent.AgentListener;
-import io.agentgate.agent.AgentResult;
 import io.agentgate.api.ApiError;
 import io.agentgate.api.ChatCompletionChunk;
 import io.agentgate.api.ChatCompletionChunk.Delta;
 import io.agentgate.api.CompletionId;
 import io.agentgate.api.Json;
+import io.agentgate.chat.ContentSink;
+import io.agentgate.chat.Usage;
 
 /**
  * The OpenAI {@code chat.completion.chunk} protocol over one {@link SseStream}: a role chunk,
  * content deltas, then exactly one ending — a finish chunk and {@code [DONE]} for a
- * completed turn, or an error frame for a failed one.
+ * completed turn, an error frame for a failed one, or a bare close when nobody should be told.
+ * This package's entry point.
  */
-public final class ChunkStream implements AgentListener {
+public final class ChunkStream implements ContentSink {
 
     // No delta.tool_calls: the gateway runs the tools itself, and a client SDK or agent framework
     // that saw tool calls would try to run them too (and send them back unanswered next turn). The
@@ -22,15 +23,12 @@ public final class ChunkStream implements AgentListener {
     private final SseStream sse;
     private final CompletionId id;
     private final ContentFrame content;
+    private boolean heldBack;
 
     public ChunkStream(SseStream sse, CompletionId id) {
         this.sse = sse;
         this.id = id;
         this.content = new ContentFrame(id);
-    }
-
-    public void start() {
-        start("");
     }
 
     /**
@@ -41,24 +39,26 @@ public final class ChunkStream implements AgentListener {
         send(new Delta("assistant", leadingContent, null), null, null);
     }
 
+    /** One content chunk, written but not flushed: {@link #flush()} sends it. */
     @Override
-    public void onContent(String delta) {
-        onContent(delta, false);
+    public void content(String text) {
+        if (!text.isEmpty()) {
+            heldBack |= sse.data(content.json(text), false);
+        }
     }
 
     @Override
-    public void onContent(String delta, boolean more) {
-        if (!delta.isEmpty()) {
-            sse.data(content.json(delta), !more);
-        } else if (!more) {
+    public void flush() {
+        if (heldBack) {
+            heldBack = false;
             sse.flush();
         }
     }
 
     /** The real finish reason with usage, then {@code [DONE]}, then the response ends. */
-    public void finish(AgentResult result) {
-        send(new Delta(null, null, null), result.finishReason(), result.usage());
-        sse.data("[DONE]");
+    public void finish(String finishReason, Usage usage) {
+        send(new Delta(null, null, null), finishReason, usage);
+        sse.data("[DONE]", true);
         sse.close();
     }
 
@@ -70,11 +70,16 @@ public final class ChunkStream implements AgentListener {
      * is complete". Leaving it out keeps the one success marker meaning success.
      */
     public void fail(ApiError error) {
-        sse.data(Json.write(error));
+        sse.data(Json.write(error), true);
         sse.close();
     }
 
-    private void send(Delta delta, String finishReason, io.agentgate.api.Usage usage) {
-        sse.data(Json.write(ChatCompletionChunk.of(id, delta, finishReason, usage)));
+    /** Ends the stream without another frame (nobody is there to read one). */
+    public void close() {
+        sse.close();
+    }
+
+    private void send(Delta delta, String finishReason, Usage usage) {
+        sse.data(Json.write(ChatCompletionChunk.of(id, delta, finishReason, usage)), true);
     }
 }

@@ -12,10 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Server-Sent Events response that owns its {@link AsyncContext} until {@link #close()}.
- * Writers (the agent thread, the keepalive sweep, the terminal frame) take one lock, so their bytes
- * never interleave. A failed write means the client is gone: the stream closes itself and runs the
- * disconnect callback once (which cancels the agent).
+ * One Server-Sent Events response that owns its {@link AsyncContext} until it closes. It ends one
+ * way, {@link #close()}, whoever ends it: the last frame was written, a write failed because the
+ * client is gone, or the container reported the connection lost. The {@link #onClose} callback runs
+ * exactly once on every ending (as Javalin's {@code SseClient.onClose}). Writers (the turn's thread,
+ * the keepalive sweep) take one lock, so their bytes never interleave; the protocol on top is
+ * {@link ChunkStream}'s.
  */
 public final class SseStream {
 
@@ -27,10 +29,10 @@ public final class SseStream {
     // A ReentrantLock rather than synchronized: writers may be virtual threads blocked on I/O.
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean disconnected = new AtomicBoolean();
+    private final AtomicBoolean closeCallbackRan = new AtomicBoolean();
     private final AtomicBoolean keepaliveQueued = new AtomicBoolean();
     private volatile long lastWriteNanos = System.nanoTime();
-    private volatile Runnable onDisconnect = () -> {};
+    private volatile Runnable onClose;
 
     private SseStream(AsyncContext async, ServletOutputStream out) {
         this.async = async;
@@ -38,8 +40,8 @@ public final class SseStream {
     }
 
     /**
-     * Sets the SSE headers (plus any already-resolved extra headers such as CORS) and flushes them,
-     * committing the response. Nothing can be added to the headers after this.
+     * Sets the SSE headers (plus any already-resolved extra headers such as the session's) and
+     * flushes them, committing the response. Nothing can be added to the headers after this.
      */
     public static SseStream open(AsyncContext async, Map<String, String> extraHeaders) throws IOException {
         HttpServletResponse response = (HttpServletResponse) async.getResponse();
@@ -59,33 +61,56 @@ public final class SseStream {
         return stream;
     }
 
-    /** What to do once when the client turns out to be gone. */
-    public void onDisconnect(Runnable callback) {
-        this.onDisconnect = callback;
+    /**
+     * What to do once when the stream ends, however it ends. Registered after the stream already
+     * ended, it runs at once.
+     */
+    public void onClose(Runnable callback) {
+        this.onClose = callback;
+        if (closed.get()) {
+            runCloseCallback();
+        }
     }
 
-    /** Writes one {@code data:} event. Returns false when the client is gone or the stream closed. */
-    public boolean data(String payload) {
-        return data(payload, true);
+    /**
+     * Ends the response. Safe to call more than once and from any thread. The close callback runs
+     * before the response completes: when the container reports a lost client while a writer is
+     * stuck on it, the turn is cancelled at once instead of after that write gives up.
+     */
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        runCloseCallback();
+        writeLock.lock(); // a write in progress finishes (or fails) before the response completes
+        try {
+            async.complete();
+        } catch (RuntimeException e) {
+            log.debug("async context already completed", e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    boolean isOpen() {
+        return !closed.get();
     }
 
     /**
      * Writes one {@code data:} event; without {@code flush} it may wait in the response buffer until
      * the next flushing write (or until the buffer fills).
      */
-    public boolean data(String payload, boolean flush) {
+    boolean data(String payload, boolean flush) {
         return write(("data: " + payload + "\n\n").getBytes(StandardCharsets.UTF_8), true, flush);
     }
 
     /** Sends whatever earlier writes left in the response buffer. */
-    public boolean flush() {
+    boolean flush() {
         return write(new byte[0], true, true);
     }
 
-    /**
-     * Writes a keepalive comment unless a writer is busy right now (then the stream is not quiet).
-     */
-    public boolean keepalive() {
+    /** Writes a keepalive comment unless a writer is busy right now (then the stream is not quiet). */
+    boolean keepalive() {
         try {
             return write(KEEPALIVE, false, true);
         } finally {
@@ -97,38 +122,12 @@ public final class SseStream {
      * Reserves this stream's one queued keepalive; false while one is already waiting to be written.
      * The caller that gets true must run {@link #keepalive()}, which releases it.
      */
-    public boolean claimKeepalive() {
+    boolean claimKeepalive() {
         return keepaliveQueued.compareAndSet(false, true);
     }
 
-    public long nanosSinceLastWrite() {
+    long nanosSinceLastWrite() {
         return System.nanoTime() - lastWriteNanos;
-    }
-
-    public boolean isOpen() {
-        return !closed.get();
-    }
-
-    /** Ends the response. Safe to call more than once and from any thread. */
-    public void close() {
-        writeLock.lock();
-        try {
-            if (closed.compareAndSet(false, true)) {
-                try {
-                    async.complete();
-                } catch (IllegalStateException e) {
-                    log.debug("async context already completed", e);
-                }
-            }
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    /** Marks the client gone (async error or timeout reported by the container). */
-    public void clientGone() {
-        closed.set(true);
-        fireDisconnect();
     }
 
     private boolean write(byte[] bytes, boolean waitForLock, boolean flush) {
@@ -154,26 +153,17 @@ public final class SseStream {
             return true;
         } catch (IOException | IllegalStateException e) {
             log.debug("SSE write failed; client gone", e);
-            closed.set(true);
         } finally {
             writeLock.unlock();
         }
-        fireDisconnect();
-        completeQuietly();
+        close();
         return false;
     }
 
-    private void fireDisconnect() {
-        if (disconnected.compareAndSet(false, true)) {
-            onDisconnect.run();
-        }
-    }
-
-    private void completeQuietly() {
-        try {
-            async.complete();
-        } catch (RuntimeException e) {
-            log.debug("async complete after client loss", e);
+    private void runCloseCallback() {
+        Runnable callback = onClose;
+        if (callback != null && closeCallbackRan.compareAndSet(false, true)) {
+            callback.run();
         }
     }
 }

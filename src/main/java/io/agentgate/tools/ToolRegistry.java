@@ -1,6 +1,6 @@
 package io.agentgate.tools;
 
-import io.agentgate.model.ToolSpec;
+import io.agentgate.chat.ToolSpec;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +18,6 @@ public final class ToolRegistry {
     private static final Logger log = LoggerFactory.getLogger(ToolRegistry.class);
     // What OpenAI accepts as a function name; others get the whole request refused upstream.
     private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-
-    public static final ToolRegistry EMPTY = new ToolRegistry(List.of());
 
     private final Map<String, Tool> tools = new LinkedHashMap<>();
 
@@ -67,9 +65,5 @@ public final class ToolRegistry {
         return tools.values().stream()
                 .map(t -> new ToolSpec(t.name(), t.description(), t.parameters()))
                 .toList();
-    }
-
-    public boolean isEmpty() {
-        return tools.isEmpty();
     }
 }

@@ -3,7 +3,7 @@ package io.agentgate.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentgate.api.ToolCall;
+import io.agentgate.chat.ToolCall;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,9 +53,9 @@ class TurnRulesTest {
 
     @Test
     void progressLineNamesTheToolAndShortensLongArguments() {
-        String line = Turn.progressLine(ToolCall.complete("c", "calculate", "{\"expression\": \"" + "9".repeat(500) + "\"}"));
+        String line = AgentLoop.progressLine(ToolCall.complete("c", "calculate", "{\"expression\": \"" + "9".repeat(500) + "\"}"));
         assertTrue(line.startsWith("[tool] calculate {\"expression\": \"999"), line);
         assertTrue(line.endsWith("…") && line.length() < 230, "long arguments are shortened: " + line.length());
-        assertEquals("[tool] current_time", Turn.progressLine(ToolCall.complete("c", "current_time", "")));
+        assertEquals("[tool] current_time", AgentLoop.progressLine(ToolCall.complete("c", "current_time", "")));
     }
 }

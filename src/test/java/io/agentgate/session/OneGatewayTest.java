@@ -1,6 +1,6 @@
 package io.agentgate.session;
 
-import io.agentgate.testing.RecordingModel;
+import io.agentgate.testing.FakeModel;
 import io.agentgate.testing.TestGateway;
 import io.agentgate.session.SessionCalls.Reply;
 import java.util.Map;
@@ -11,12 +11,12 @@ import org.junit.jupiter.api.BeforeEach;
 /** A fresh gateway with a recording model (and a fresh database) for every test. */
 abstract class OneGatewayTest {
 
-    protected RecordingModel model;
+    protected FakeModel model;
     protected TestGateway gateway;
 
     @BeforeEach
     void startGateway() {
-        model = new RecordingModel();
+        model = FakeModel.forSessions();
         gateway = TestGateway.start(Map.of(), model);
     }
 

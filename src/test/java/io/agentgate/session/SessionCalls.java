@@ -1,5 +1,6 @@
 package io.agentgate.session;
 
+import io.agentgate.http.SessionProtocol;
 import com.openai.core.http.Headers;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
@@ -31,7 +32,7 @@ final class SessionCalls {
     static ChatCompletionCreateParams params(String key, String text) {
         ChatCompletionCreateParams.Builder b = ChatCompletionCreateParams.builder().model("demo").addUserMessage(text);
         if (key != null) {
-            b.putAdditionalHeader(SessionKeys.HEADER, key);
+            b.putAdditionalHeader(SessionProtocol.KEY_HEADER, key);
         }
         return b.build();
     }

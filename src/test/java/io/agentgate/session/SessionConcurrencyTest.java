@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.openai.errors.OpenAIServiceException;
 import io.agentgate.session.SessionCalls.Reply;
-import io.agentgate.testing.RecordingModel;
+import io.agentgate.testing.FakeModel;
 import io.agentgate.testing.TestGateway;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -23,9 +23,9 @@ class SessionConcurrencyTest {
 
     @Test
     void aSecondRequestWhileOneRunsGets409() throws Exception {
-        RecordingModel model = new RecordingModel();
+        FakeModel model = FakeModel.forSessions();
         try (TestGateway gateway = TestGateway.start(Map.of(), model)) {
-            CompletableFuture<Reply> running = streamInBackground(gateway, "busy", RecordingModel.BLOCK);
+            CompletableFuture<Reply> running = streamInBackground(gateway, "busy", FakeModel.BLOCK);
             model.awaitEntered();
 
             OpenAIServiceException busy = assertThrows(OpenAIServiceException.class,
@@ -50,12 +50,12 @@ class SessionConcurrencyTest {
     @Test
     void twoGatewaysOnOneDatabaseCannotRunTheSameSessionAtOnce() throws Exception {
         Map<String, String> settings = sharedDatabase("AGENTGATE_SESSION_LEASE_SECONDS", "1.5");
-        RecordingModel modelA = new RecordingModel();
-        RecordingModel modelB = new RecordingModel();
+        FakeModel modelA = FakeModel.forSessions();
+        FakeModel modelB = FakeModel.forSessions();
         try (TestGateway a = TestGateway.start(settings, modelA);
              TestGateway b = TestGateway.start(settings, modelB)) {
             send(a, "shared", "hello from a");
-            CompletableFuture<Reply> running = streamInBackground(a, "shared", "long " + RecordingModel.BLOCK);
+            CompletableFuture<Reply> running = streamInBackground(a, "shared", "long " + FakeModel.BLOCK);
             modelA.awaitEntered();
             Thread.sleep(2000); // longer than the lease: only the heartbeat keeps it
 
@@ -72,7 +72,7 @@ class SessionConcurrencyTest {
 
             Reply next = send(b, "shared", "fresh start on b");
             assertEquals("suspended", next.header("X-Session-Reset"));
-            assertTrue(RecordingModel.systemText(modelB.lastAgentCall()).contains("stopped and suspended"));
+            assertTrue(FakeModel.systemText(modelB.lastAgentCall()).contains("stopped and suspended"));
         }
     }
 }

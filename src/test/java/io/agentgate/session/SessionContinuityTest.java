@@ -1,5 +1,6 @@
 package io.agentgate.session;
 
+import io.agentgate.http.SessionProtocol;
 import static io.agentgate.session.SessionCalls.send;
 import static io.agentgate.session.SessionCalls.stream;
 import static io.agentgate.session.SessionCalls.value;
@@ -9,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentgate.model.ModelCall;
+import io.agentgate.llm.ModelCall;
 import io.agentgate.session.SessionCalls.Reply;
-import io.agentgate.testing.RecordingModel;
+import io.agentgate.testing.FakeModel;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class SessionContinuityTest extends OneGatewayTest {
         assertEquals(200, response.statusCode(), response.body());
         ModelCall call = model.lastAgentCall();
         assertEquals(List.of("user: first", "assistant: reply to: first", "user: second"), dialogue(call));
-        assertTrue(RecordingModel.systemText(call).contains("be brief"));
+        assertTrue(FakeModel.systemText(call).contains("be brief"));
     }
 
     @Test
@@ -84,14 +85,14 @@ class SessionContinuityTest extends OneGatewayTest {
     void newAndResetStartAFreshSessionOnRequest() throws Exception {
         Reply first = send(gateway, "chat-3", "remember me");
         Reply reset = stream(gateway, "chat-3", "/new");
-        assertEquals(SessionService.RESET_TEXT, reset.content());
+        assertEquals(SessionProtocol.RESET_TEXT, reset.content());
         assertEquals("manual", reset.header("X-Session-Reset"));
         assertNotEquals(first.header("X-Session-Id"), reset.header("X-Session-Id"));
 
         Reply next = send(gateway, "chat-3", "hello");
         assertEquals(reset.header("X-Session-Id"), next.header("X-Session-Id"));
         assertEquals(List.of("user: hello"), dialogue(model.lastAgentCall()));
-        assertTrue(RecordingModel.systemText(model.lastAgentCall()).contains("NOTE: user: remember me"),
+        assertTrue(FakeModel.systemText(model.lastAgentCall()).contains("NOTE: user: remember me"),
                 "the old session's memory is in the new session's system prompt");
 
         HttpResponse<String> deleted = gateway.http().send(java.net.http.HttpRequest.newBuilder(

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.agentgate.session.SessionCalls.Reply;
-import io.agentgate.testing.RecordingModel;
+import io.agentgate.testing.FakeModel;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -25,14 +25,14 @@ class SessionDbaCleanupTest extends OneGatewayTest {
     @Test
     void aDbaDeleteInTheMiddleOfATurnStartsTheSessionFresh() throws Exception {
         Reply first = send(gateway, "dba", "first");
-        CompletableFuture<Reply> running = turnInProgress("dba", "second " + RecordingModel.GATE);
+        CompletableFuture<Reply> running = turnInProgress("dba", "second " + FakeModel.GATE);
         update(gateway, "DELETE FROM session_messages");
         update(gateway, "DELETE FROM sessions");
         model.openGate();
 
         Reply second = running.get(10, TimeUnit.SECONDS);
         assertNull(second.error());
-        assertEquals("reply to: second " + RecordingModel.GATE, second.content());
+        assertEquals("reply to: second " + FakeModel.GATE, second.content());
 
         Reply third = send(gateway, "dba", "third");
         assertNotEquals(first.header("X-Session-Id"), third.header("X-Session-Id"));

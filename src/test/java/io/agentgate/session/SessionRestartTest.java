@@ -9,7 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentgate.session.SessionCalls.Reply;
-import io.agentgate.testing.RecordingModel;
+import io.agentgate.testing.Await;
+import io.agentgate.testing.FakeModel;
 import io.agentgate.testing.TestGateway;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,20 +21,20 @@ class SessionRestartTest {
     @Test
     void restartSuspendsASessionTouched30SecondsAgoButNotOneTouched10MinutesAgo() throws Exception {
         Map<String, String> settings = sharedDatabase();
-        try (TestGateway first = TestGateway.start(settings, new RecordingModel())) {
+        try (TestGateway first = TestGateway.start(settings, FakeModel.forSessions())) {
             send(first, "recent", "hi");
             send(first, "older", "hi");
             update(first, "UPDATE sessions SET updated_at = now() - interval '30 seconds' WHERE session_key = 'recent'");
             update(first, "UPDATE sessions SET updated_at = now() - interval '10 minutes' WHERE session_key = 'older'");
         }
-        RecordingModel model = new RecordingModel();
+        FakeModel model = FakeModel.forSessions();
         try (TestGateway second = TestGateway.start(settings, model)) {
             assertEquals(Boolean.TRUE, value(second, "SELECT suspended FROM sessions WHERE session_key = 'recent'"));
             assertEquals(Boolean.FALSE, value(second, "SELECT suspended FROM sessions WHERE session_key = 'older'"));
 
             Reply recent = send(second, "recent", "back");
             assertEquals("suspended", recent.header("X-Session-Reset"));
-            assertTrue(RecordingModel.systemText(model.lastAgentCall()).contains("stopped and suspended"));
+            assertTrue(FakeModel.systemText(model.lastAgentCall()).contains("stopped and suspended"));
             Reply older = send(second, "older", "back");
             assertNull(older.header("X-Session-Reset"));
         }
@@ -41,7 +42,7 @@ class SessionRestartTest {
 
     @Test
     void idleSessionStartsFreshWithItsOwnNote() throws Exception {
-        RecordingModel model = new RecordingModel();
+        FakeModel model = FakeModel.forSessions();
         try (TestGateway gateway = TestGateway.start(Map.of("AGENTGATE_SESSION_IDLE_MINUTES", "60"), model)) {
             Reply first = send(gateway, "tea", "I like green tea");
             update(gateway, "UPDATE sessions SET updated_at = now() - interval '2 hours'");
@@ -51,7 +52,7 @@ class SessionRestartTest {
             assertTrue(!first.header("X-Session-Id").equals(next.header("X-Session-Id")));
             assertTrue(next.content().startsWith("[Session reset: the previous session was idle for more than 60 minutes"),
                     next.content());
-            String system = RecordingModel.systemText(model.lastAgentCall());
+            String system = FakeModel.systemText(model.lastAgentCall());
             assertTrue(system.contains("expired due to inactivity"), system);
             assertTrue(system.contains("NOTE: user: I like green tea"), system);
             assertEquals(1, model.summaryCount());
@@ -64,7 +65,7 @@ class SessionRestartTest {
     void dailyResetAfterTheConfiguredHour() throws Exception {
         // The reset hour is the current one, so an hour and a minute ago is before it, always.
         String hour = String.valueOf(java.time.ZonedDateTime.now().getHour());
-        RecordingModel model = new RecordingModel();
+        FakeModel model = FakeModel.forSessions();
         try (TestGateway gateway = TestGateway.start(Map.of("AGENTGATE_SESSION_DAILY_HOUR", hour), model)) {
             send(gateway, "day", "good morning");
             update(gateway, "UPDATE sessions SET updated_at = now() - interval '61 minutes'");
@@ -72,14 +73,14 @@ class SessionRestartTest {
             Reply next = send(gateway, "day", "good evening");
             assertEquals("daily", next.header("X-Session-Reset"));
             assertTrue(next.content().startsWith("[Session reset: daily reset at " + hour + ":00"), next.content());
-            assertTrue(RecordingModel.systemText(model.lastAgentCall()).contains("reset by the daily schedule"));
+            assertTrue(FakeModel.systemText(model.lastAgentCall()).contains("reset by the daily schedule"));
         }
     }
 
     @Test
     void memoryIsFlushedExactlyOnceAcrossARestartBetweenFlushAndReset() throws Exception {
         Map<String, String> settings = sharedDatabase("AGENTGATE_MEMORY_SWEEP_SECONDS", "0.2");
-        RecordingModel before = new RecordingModel();
+        FakeModel before = FakeModel.forSessions();
         try (TestGateway first = TestGateway.start(settings, before)) {
             send(first, "proj", "my project is agentgate");
             // Suspended but not yet accessed: the background sweep flushes, the reset waits.
@@ -88,11 +89,11 @@ class SessionRestartTest {
             assertEquals(1, before.summaryCount());
             assertEquals(1L, value(first, "SELECT count(*) FROM session_memory"));
         }
-        RecordingModel after = new RecordingModel();
+        FakeModel after = FakeModel.forSessions();
         try (TestGateway second = TestGateway.start(settings, after)) {
             Reply reply = send(second, "proj", "hello");
             assertEquals("suspended", reply.header("X-Session-Reset"));
-            assertTrue(RecordingModel.systemText(after.lastAgentCall()).contains("NOTE: user: my project is agentgate"));
+            assertTrue(FakeModel.systemText(after.lastAgentCall()).contains("NOTE: user: my project is agentgate"));
             Thread.sleep(600); // a few sweeps
             assertEquals(0, after.summaryCount(), "no second flush after the restart");
             assertEquals(1L, value(second, "SELECT count(*) FROM session_memory"));
@@ -103,25 +104,19 @@ class SessionRestartTest {
     @Test
     void aFlushInterruptedByARestartHappensLaterOnAccess() throws Exception {
         Map<String, String> settings = sharedDatabase();
-        try (TestGateway first = TestGateway.start(settings, new RecordingModel())) {
+        try (TestGateway first = TestGateway.start(settings, FakeModel.forSessions())) {
             send(first, "late", "remember the lake house");
             update(first, "UPDATE sessions SET suspended = TRUE");
         }
-        RecordingModel model = new RecordingModel();
+        FakeModel model = FakeModel.forSessions();
         try (TestGateway second = TestGateway.start(settings, model)) {
             send(second, "late", "hi");
             assertEquals(1, model.summaryCount());
-            assertTrue(RecordingModel.systemText(model.lastAgentCall()).contains("NOTE: user: remember the lake house"));
+            assertTrue(FakeModel.systemText(model.lastAgentCall()).contains("NOTE: user: remember the lake house"));
         }
     }
 
     static void awaitTrue(TestGateway gateway, String sql) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!Boolean.TRUE.equals(value(gateway, sql))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("never true: " + sql);
-            }
-            Thread.sleep(50);
-        }
+        Await.until(sql, () -> Boolean.TRUE.equals(value(gateway, sql)));
     }
 }

@@ -1,5 +1,6 @@
 package io.agentgate.session;
 
+import io.agentgate.http.SessionProtocol;
 import static io.agentgate.session.SessionCalls.send;
 import static io.agentgate.session.SessionCalls.value;
 import static io.agentgate.session.SessionContinuityTest.dialogue;
@@ -11,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.openai.errors.OpenAIServiceException;
 import io.agentgate.session.SessionCalls.Reply;
-import io.agentgate.testing.RecordingModel;
+import io.agentgate.testing.FakeModel;
+import io.agentgate.testing.Await;
 import io.agentgate.testing.RecordingTool;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -25,13 +27,12 @@ class SessionStopTest extends OneGatewayTest {
     @Test
     void stopDuringALongToolRunEndsThatStreamAndTheNextRequestStartsFresh() throws Exception {
         Reply before = send(gateway, "chat", "my favourite colour is blue");
-        RecordingTool.reset();
         CompletableFuture<Reply> running = SessionCalls.streamInBackground(gateway, "chat",
-                "run the long tool " + RecordingModel.LONG_TOOL);
+                "run the long tool " + FakeModel.LONG_TOOL);
         awaitToolRunning();
 
         Reply stop = send(gateway, "chat", "/stop");
-        assertEquals(SessionService.STOPPED_TEXT, stop.content());
+        assertEquals(SessionProtocol.STOPPED_TEXT, stop.content());
 
         Reply stopped = running.get(10, TimeUnit.SECONDS);
         assertNotNull(stopped.error(), "the stopped stream ends with an error frame");
@@ -42,7 +43,7 @@ class SessionStopTest extends OneGatewayTest {
         assertEquals("suspended", next.header("X-Session-Reset"));
         assertNotEquals(before.header("X-Session-Id"), next.header("X-Session-Id"));
         assertTrue(next.content().startsWith("[Session reset: the previous session was stopped"), next.content());
-        String system = RecordingModel.systemText(model.lastAgentCall());
+        String system = FakeModel.systemText(model.lastAgentCall());
         assertTrue(system.contains("previous session was stopped and suspended"), system);
         assertTrue(system.contains("NOTE: user: my favourite colour is blue"), system);
         assertEquals(List.of("user: hello again"), dialogue(model.lastAgentCall()));
@@ -50,14 +51,14 @@ class SessionStopTest extends OneGatewayTest {
 
         Reply after = send(gateway, "chat", "and again");
         assertNull(after.header("X-Session-Reset"));
-        assertTrue(!RecordingModel.systemText(model.lastAgentCall()).contains("stopped and suspended"),
+        assertTrue(!FakeModel.systemText(model.lastAgentCall()).contains("stopped and suspended"),
                 "only the first call of the fresh session gets the note");
     }
 
     @Test
     void stopWhileTheModelIsThinkingEndsTheNonStreamingRequestAsStopped() throws Exception {
         CompletableFuture<Reply> running = CompletableFuture.supplyAsync(
-                () -> send(gateway, "slow", "think hard " + RecordingModel.BLOCK),
+                () -> send(gateway, "slow", "think hard " + FakeModel.BLOCK),
                 java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         model.awaitEntered();
         HttpResponse<String> stop = gateway.postJson("/v1/sessions/slow/stop", "");
@@ -69,21 +70,16 @@ class SessionStopTest extends OneGatewayTest {
         assertEquals("cancelled", error.code().orElse(null));
     }
 
-    private static void awaitToolRunning() throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (RecordingTool.calls().isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the long tool never started");
-            }
-            Thread.sleep(20);
-        }
+    private void awaitToolRunning() throws Exception {
+        RecordingTool tool = RecordingTool.of(gateway.gateway());
+        Await.until("the long tool starts", () -> !tool.calls().isEmpty());
     }
 
     @Test
     void stopWithNothingRunningSuspendsNothing() throws Exception {
         Reply first = send(gateway, "idle-chat", "hi");
         Reply stop = send(gateway, "idle-chat", "/stop");
-        assertEquals(SessionService.NOTHING_TO_STOP_TEXT, stop.content());
+        assertEquals(SessionProtocol.NOTHING_TO_STOP_TEXT, stop.content());
         assertEquals(Boolean.FALSE, value(gateway, "SELECT suspended FROM sessions WHERE session_key = ?", "idle-chat"));
         Reply next = send(gateway, "idle-chat", "still here");
         assertNull(next.header("X-Session-Reset"));

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A {@link FakeUpstream} and a {@link TestGateway} pointed at it, shared by one test class as a
  * JUnit extension: started before all tests, reset before each (scripts, recorded requests, the
- * recording tool, the runs table), closed after all.
+ * gateway's recording tool, the runs table), closed after all.
  *
  * <pre>
  * &#64;RegisterExtension
@@ -51,7 +51,7 @@ public final class FakeUpstreamGateway implements BeforeAllCallback, BeforeEachC
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
         upstream.reset();
-        RecordingTool.reset();
+        gateway.recordingTool().reset();
         RunsTable.clear(gateway);
     }
 

@@ -1,5 +1,6 @@
 package io.agentgate.testing;
 
+import io.agentgate.bootstrap.Gateway;
 import io.agentgate.tools.Tool;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -9,19 +10,25 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A tool that only the test classpath offers (listed in the test resources'
  * {@code META-INF/services}, as an operator's jar would be): it records its calls so tests can
- * see whether the agent ran it, and throws when asked to.
+ * see whether the agent ran it, and throws when asked to. Each gateway loads its own instance;
+ * {@link #of(Gateway)} finds it.
  */
 public final class RecordingTool implements Tool {
 
     public static final String NAME = "test_recorder";
-    private static final List<JsonObject> CALLS = new CopyOnWriteArrayList<>();
+    private final List<JsonObject> calls = new CopyOnWriteArrayList<>();
 
-    public static List<JsonObject> calls() {
-        return List.copyOf(CALLS);
+    /** The instance the gateway's tool registry loaded. */
+    public static RecordingTool of(Gateway gateway) {
+        return (RecordingTool) gateway.tools().find(NAME).orElseThrow();
     }
 
-    public static void reset() {
-        CALLS.clear();
+    public List<JsonObject> calls() {
+        return List.copyOf(calls);
+    }
+
+    public void reset() {
+        calls.clear();
     }
 
     @Override
@@ -46,7 +53,7 @@ public final class RecordingTool implements Tool {
 
     @Override
     public String execute(JsonObject arguments) throws InterruptedException {
-        CALLS.add(arguments);
+        calls.add(arguments);
         Thread.sleep(arguments.getInt("sleep_ms", 0));
         if (arguments.getBoolean("fail", false)) {
             throw new IllegalStateException("the recorder was told to fail");

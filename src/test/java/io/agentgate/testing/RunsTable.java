@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -27,12 +26,10 @@ public final class RunsTable {
      * until every run has ended, then asserts there was exactly one and that it ended so.
      */
     public static void assertOnlyRun(TestGateway gateway, String outcome) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<String> outcomes = gateway.runOutcomes();
-        while ((outcomes.isEmpty() || outcomes.contains("running")) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            outcomes = gateway.runOutcomes();
-        }
-        assertEquals(List.of(outcome), outcomes, "runs table outcomes");
+        Await.until("every run ended", () -> {
+            List<String> outcomes = gateway.runOutcomes();
+            return !outcomes.isEmpty() && !outcomes.contains("running");
+        });
+        assertEquals(List.of(outcome), gateway.runOutcomes(), "runs table outcomes");
     }
 }

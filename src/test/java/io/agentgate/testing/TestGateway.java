@@ -4,7 +4,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import io.agentgate.bootstrap.Gateway;
 import io.agentgate.bootstrap.GatewayBootstrap;
-import io.agentgate.model.ModelClient;
+import io.agentgate.llm.ModelClient;
 import io.agentgate.config.ConfigLoader;
 import io.agentgate.config.GatewayConfig;
 import io.agentgate.standalone.StandaloneServer;
@@ -131,14 +131,15 @@ public final class TestGateway implements AutoCloseable {
      * agent's thread, a moment after the client has read the response.
      */
     public void awaitRunOutcomeCount(String outcome, long count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Await.until(count + " runs with outcome " + outcome, () -> countRuns(outcome) >= count);
         java.util.List<String> seen = runOutcomes();
-        while (seen.stream().filter(outcome::equals).count() < count && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            seen = runOutcomes();
-        }
         org.junit.jupiter.api.Assertions.assertEquals(count, seen.stream().filter(outcome::equals).count(),
                 "runs with outcome " + outcome + " in " + seen);
+    }
+
+    /** The test tool this gateway loaded (see {@link RecordingTool}). */
+    public RecordingTool recordingTool() {
+        return RecordingTool.of(gateway());
     }
 
     public HttpClient http() {

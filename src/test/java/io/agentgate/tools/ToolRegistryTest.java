@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentgate.model.ToolSpec;
+import io.agentgate.chat.ToolSpec;
 import io.agentgate.testing.RecordingTool;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;

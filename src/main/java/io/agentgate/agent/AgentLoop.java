@@ -1,0 +1,161 @@
+package io.agentgate.agent;
+
+import io.agentgate.chat.ChatFailure;
+import io.agentgate.chat.ContentSink;
+import io.agentgate.chat.FailureKind;
+import io.agentgate.chat.Message;
+import io.agentgate.chat.ToolCall;
+import io.agentgate.chat.ToolSpec;
+import io.agentgate.chat.Usage;
+import io.agentgate.llm.ModelCall;
+import io.agentgate.llm.ModelClient;
+import io.agentgate.llm.ModelReply;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One user turn of the agent loop, with the rules for replies that cannot simply be used:
+ * <ul>
+ *   <li>at most {@code maxIterations} model calls;</li>
+ *   <li>tool calls whose arguments were cut off (or any tool calls in a {@code length} reply) are
+ *       never executed: the turn ends partial, "Response truncated due to output length limit";</li>
+ *   <li>other invalid tool arguments: the same call is made again, {@value #MAX_ATTEMPTS} attempts
+ *       in all, then the turn fails;</li>
+ *   <li>text cut by {@code length}: all reasoning and nothing visible ends the turn with a
+ *       "thinking budget exhausted" notice; otherwise the model is asked to continue,
+ *       {@value #MAX_ATTEMPTS} attempts in all, and the parts form one answer.</li>
+ * </ul>
+ * A partial turn still completes (the client gets the notice as content and {@code length} as the
+ * finish reason); only a failure that leaves no usable answer throws {@link ChatFailure}.
+ */
+final class AgentLoop {
+
+    static final int MAX_ATTEMPTS = 3;
+    static final String TRUNCATED = "Response truncated due to output length limit";
+    static final String THINKING_BUDGET_EXHAUSTED = "Thinking budget exhausted: the model spent its whole output "
+            + "budget on reasoning and wrote no answer. Raise the model's output token limit (max_tokens; "
+            + "num_predict on Ollama) or lower its reasoning effort, or ask a narrower question, then try again.";
+    static final String CONTINUE_PROMPT = "[Your previous reply was cut off by the output length limit. Continue "
+            + "exactly where it stopped, without repeating anything, and finish the answer.]";
+    private static final int PROGRESS_ARGUMENT_CHARS = 200;
+    private static final Logger log = LoggerFactory.getLogger(AgentLoop.class);
+
+    private final ModelClient model;
+    private final List<ToolSpec> tools;
+    private final ToolRunner runner;
+    private final int maxIterations;
+    private final String modelId;
+    private final List<Message> conversation;
+    private final ShownText shown;
+    private Usage usage = Usage.ZERO;
+    /** Earlier parts of an answer cut by the length limit, awaiting their continuation. */
+    private String continued = "";
+    private int lengthAttempts;
+    private int invalidArgumentAttempts;
+
+    AgentLoop(ModelClient model, List<ToolSpec> tools, ToolRunner runner, int maxIterations,
+              String modelId, List<Message> conversation, ContentSink sink) {
+        this.model = model;
+        this.tools = tools;
+        this.runner = runner;
+        this.maxIterations = maxIterations;
+        this.modelId = modelId;
+        this.conversation = new ArrayList<>(conversation);
+        this.shown = new ShownText(sink);
+    }
+
+    AgentResult run() throws InterruptedException {
+        for (int call = 1; call <= maxIterations; call++) {
+            ModelReply reply = model.complete(new ModelCall(modelId, nextMessages(), tools), shown);
+            usage = usage.plus(reply.usage());
+            Optional<AgentResult> end = reply.hasToolCalls() ? afterToolCalls(reply) : afterText(reply);
+            if (end.isPresent()) {
+                return end.get();
+            }
+        }
+        log.info("Turn stopped after {} model calls without a final answer", maxIterations);
+        return partial("Stopped after " + maxIterations
+                + " model calls without a final answer (AGENTGATE_MAX_ITERATIONS).");
+    }
+
+    /** The conversation, plus the cut-off answer so far and a request to go on, when continuing. */
+    private List<Message> nextMessages() {
+        if (continued.isEmpty()) {
+            return conversation;
+        }
+        List<Message> messages = new ArrayList<>(conversation);
+        messages.add(Message.assistant(continued, null));
+        messages.add(Message.user(CONTINUE_PROMPT));
+        return messages;
+    }
+
+    private Optional<AgentResult> afterToolCalls(ModelReply reply) throws InterruptedException {
+        ToolArguments arguments = ToolArguments.check(reply.toolCalls());
+        if (arguments.verdict() == ToolArguments.Verdict.TRUNCATED || "length".equals(reply.finishReason())) {
+            log.info("Tool calls cut off (finish_reason={}); executing none", reply.finishReason());
+            return Optional.of(partial(TRUNCATED));
+        }
+        if (arguments.verdict() == ToolArguments.Verdict.INVALID) {
+            invalidArgumentAttempts++;
+            log.info("Invalid JSON arguments for tool '{}' (attempt {} of {})",
+                    arguments.firstInvalidTool(), invalidArgumentAttempts, MAX_ATTEMPTS);
+            if (invalidArgumentAttempts >= MAX_ATTEMPTS) {
+                throw new ChatFailure(FailureKind.UPSTREAM_ERROR, "The model sent invalid JSON arguments for tool '"
+                        + arguments.firstInvalidTool() + "' " + MAX_ATTEMPTS + " times in a row; giving up.", null);
+            }
+            return Optional.empty();
+        }
+        invalidArgumentAttempts = 0;
+        String text = continued + reply.content();
+        continued = "";
+        lengthAttempts = 0;
+        conversation.add(Message.assistant(text.isEmpty() ? null : text, reply.toolCalls()));
+        for (int i = 0; i < reply.toolCalls().size(); i++) {
+            ToolCall call = reply.toolCalls().get(i);
+            shown.notice(progressLine(call));
+            conversation.add(Message.tool(call.id(), runner.run(call.function().name(), arguments.parsed().get(i))));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<AgentResult> afterText(ModelReply reply) {
+        String text = continued + reply.content();
+        if (!"length".equals(reply.finishReason())) {
+            return Optional.of(new AgentResult(shown.text(), completedFinishReason(reply), usage));
+        }
+        if (ReasoningTags.thinkingExhausted(text)) {
+            log.info("Model exhausted its output budget on reasoning");
+            return Optional.of(partial(THINKING_BUDGET_EXHAUSTED));
+        }
+        lengthAttempts++;
+        if (lengthAttempts >= MAX_ATTEMPTS) {
+            log.info("Answer still cut off after {} attempts", lengthAttempts);
+            return Optional.of(partial(TRUNCATED));
+        }
+        continued = text;
+        return Optional.empty();
+    }
+
+    /** A turn that ends short (cut off, thinking budget spent, iteration cap): the notice says why. */
+    private AgentResult partial(String notice) {
+        shown.notice(notice);
+        return new AgentResult(shown.text(), "length", usage);
+    }
+
+    /** The client sees {@code stop} unless the model reported a content filter. */
+    private static String completedFinishReason(ModelReply reply) {
+        return "content_filter".equals(reply.finishReason()) ? "content_filter" : "stop";
+    }
+
+    /** What the client sees while a tool runs (documented in docs/agent.md). */
+    static String progressLine(ToolCall call) {
+        String arguments = call.function().arguments() == null ? "" : call.function().arguments().strip();
+        if (arguments.length() > PROGRESS_ARGUMENT_CHARS) {
+            arguments = arguments.substring(0, PROGRESS_ARGUMENT_CHARS) + "…";
+        }
+        return "[tool] " + call.function().name() + (arguments.isEmpty() ? "" : " " + arguments);
+    }
+}

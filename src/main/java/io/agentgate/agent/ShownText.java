@@ -1,0 +1,70 @@
+package io.agentgate.agent;
+
+import io.agentgate.chat.ContentSink;
+
+/**
+ * Passes everything the turn shows the client on to the real sink and keeps a copy, which becomes
+ * {@link AgentResult#content()}. Text from different steps of the turn (before a tool round, after
+ * it, a notice) is kept apart by a blank line; continuation parts are joined as they come, since
+ * they are one answer.
+ */
+final class ShownText implements ContentSink {
+
+    private final ContentSink client;
+    private final StringBuilder text = new StringBuilder();
+    private boolean paragraphPending;
+
+    ShownText(ContentSink client) {
+        this.client = client;
+    }
+
+    @Override
+    public void content(String piece) {
+        if (piece.isEmpty()) {
+            return;
+        }
+        if (paragraphPending && !text.isEmpty()) {
+            emit("\n\n".substring(trailingNewlines()));
+        }
+        paragraphPending = false;
+        emit(piece);
+    }
+
+    @Override
+    public void flush() {
+        client.flush();
+    }
+
+    /** The next text starts a new paragraph. */
+    void newParagraph() {
+        paragraphPending = true;
+    }
+
+    /** A line of the gateway's own (tool progress, why the turn ended), as its own paragraph, sent now. */
+    void notice(String line) {
+        newParagraph();
+        content(line);
+        newParagraph();
+        flush();
+    }
+
+    String text() {
+        return text.toString();
+    }
+
+    /** How many of the last two characters are newlines (0, 1 or 2). */
+    private int trailingNewlines() {
+        int n = 0;
+        while (n < 2 && n < text.length() && text.charAt(text.length() - 1 - n) == '\n') {
+            n++;
+        }
+        return n;
+    }
+
+    private void emit(String piece) {
+        if (!piece.isEmpty()) {
+            text.append(piece);
+            client.content(piece);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.agentgate.http;
+
+import io.agentgate.api.ApiError;
+import io.agentgate.chat.Cancellation;
+import io.agentgate.chat.ChatFailure;
+import io.agentgate.chat.FailureKind;
+import io.agentgate.security.Secrets;
+import io.agentgate.session.SessionKeys;
+import io.agentgate.turn.TurnFailure;
+import java.util.Optional;
+
+/**
+ * Every failure a client is told about, in OpenAI's shape: the HTTP status, {@code type} and
+ * {@code code} for each kind of failure, and the message, redacted once more in case it echoes
+ * upstream text. Every servlet and filter answers its errors through this one mapper.
+ */
+final class ErrorMapper {
+
+    private final Secrets secrets;
+
+    ErrorMapper(Secrets secrets) {
+        this.secrets = secrets;
+    }
+
+    /** What the client is told of a failed turn; empty when nobody is there to tell, or nobody should be. */
+    Optional<HttpError> of(TurnFailure failure) {
+        return switch (failure) {
+            case TurnFailure.SessionBusy busy -> Optional.of(sessionBusy(busy.sessionKey()));
+            case TurnFailure.MissingNewInput missing -> Optional.of(new HttpError(400,
+                    ApiError.invalidRequest(SessionProtocol.MISSING_NEW_INPUT_TEXT, "messages")));
+            case TurnFailure.SessionUnavailable unavailable -> Optional.of(new HttpError(500,
+                    ApiError.of("The session could not be loaded.", "server_error", null, "session_error")));
+            case TurnFailure.Failed failed -> Optional.of(failure(failed.kind(), failed.message()));
+            case TurnFailure.Cancelled cancelled -> cancelled.reason() == Cancellation.Reason.STOPPED
+                    ? Optional.of(failure(FailureKind.CANCELLED, "Stopped by /stop. " + SessionProtocol.STOPPED_TEXT))
+                    // The client left, or the gateway is going down: the stream just ends (see docs/agent.md).
+                    : Optional.empty();
+        };
+    }
+
+    HttpError of(ChatFailure failure) {
+        return failure(failure.kind(), failure.getMessage());
+    }
+
+    HttpError sessionBusy(String sessionKey) {
+        return new HttpError(409, ApiError.of("Session '" + SessionKeys.redact(sessionKey)
+                + "' is busy with another request; wait for it to finish or send /stop.",
+                "invalid_request_error", null, "session_busy"));
+    }
+
+    HttpError shuttingDown() {
+        return new HttpError(503, ApiError.of("The gateway is shutting down.", "server_error", null, "unavailable"));
+    }
+
+    HttpError unauthorized(String message) {
+        return new HttpError(401, ApiError.of(message, "invalid_request_error", null, "invalid_api_key"));
+    }
+
+    HttpError notFound(String message, String code) {
+        return new HttpError(404, ApiError.of(message, "invalid_request_error", null, code));
+    }
+
+    private HttpError failure(FailureKind kind, String message) {
+        return new HttpError(status(kind), ApiError.of(secrets.redact(message), errorType(kind), null, kind.code()));
+    }
+
+    static int status(FailureKind kind) {
+        return switch (kind) {
+            case STREAM_INTERRUPTED, UPSTREAM_ERROR -> 502;
+            case AGENT_ERROR -> 500;
+            case TIMEOUT -> 504;
+            case CANCELLED -> 499;
+        };
+    }
+
+    /** The OpenAI error {@code type} a client sees. */
+    static String errorType(FailureKind kind) {
+        return switch (kind) {
+            case STREAM_INTERRUPTED, UPSTREAM_ERROR -> "api_error";
+            case AGENT_ERROR -> "server_error";
+            case TIMEOUT -> "timeout";
+            case CANCELLED -> "cancelled";
+        };
+    }
+}

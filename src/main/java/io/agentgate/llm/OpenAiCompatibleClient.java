@@ -1,0 +1,188 @@
+package io.agentgate.llm;
+
+import io.agentgate.chat.ContentSink;
+import io.agentgate.chat.FailureKind;
+import io.agentgate.api.JsonP;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ModelClient} for any OpenAI-compatible {@code /chat/completions} server (OpenAI, vLLM,
+ * Ollama, llama.cpp, OpenRouter…), always streaming. Failures map to {@link FailureKind}s: silence
+ * past the timeouts is {@code timeout}, a stream that ends early is {@code stream_interrupted}, a
+ * non-2xx answer or an error frame is {@code upstream_error}. Connection failures, 429 and 5xx are
+ * retried with backoff — they happen before the upstream sent any reply, so nothing reached the
+ * client twice.
+ */
+public final class OpenAiCompatibleClient implements ModelClient {
+
+    private static final Logger log = LoggerFactory.getLogger(OpenAiCompatibleClient.class);
+    private static final int MAX_ERROR_BODY = 16 * 1024;
+
+    private final UpstreamSettings settings;
+    private final HttpClient http;
+
+    public OpenAiCompatibleClient(UpstreamSettings settings) {
+        this.settings = settings;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(settings.connectTimeout())
+                // HTTP/1.1: a plain-http h2c upgrade confuses some local servers, and one long
+                // streaming response per call gains nothing from multiplexing.
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    @Override
+    public ModelReply complete(ModelCall call, ContentSink sink) throws InterruptedException {
+        HttpRequest request = request(call);
+        UpstreamSettings.RetryPolicy retry = settings.retry();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return attempt(request, sink);
+            } catch (UpstreamFailure failure) {
+                if (!failure.retryable() || attempt >= retry.attempts()) {
+                    log.debug("Upstream call failed for good after {} attempt(s)", attempt, failure);
+                    throw failure.toChatFailure();
+                }
+                log.info("Upstream attempt {} of {} failed ({}); retrying", attempt, retry.attempts(),
+                        failure.kind().code());
+                log.debug("Upstream attempt failure detail", failure);
+                Thread.sleep(retry.backoffAfter(attempt));
+            }
+        }
+    }
+
+    @Override
+    public List<String> modelIds() {
+        return List.of(settings.model());
+    }
+
+    @Override
+    public void close() {
+        http.shutdownNow();
+    }
+
+    private HttpRequest request(ModelCall call) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(settings.chatCompletionsUri())
+                // Bounds the wait for the response headers; the body has its own idle timeout.
+                .timeout(settings.readTimeout())
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(UpstreamRequestBody.of(settings.model(), call)));
+        settings.apiKey().ifPresent(key -> b.header("Authorization", "Bearer " + key));
+        return b.build();
+    }
+
+    private ModelReply attempt(HttpRequest request, ContentSink sink)
+            throws InterruptedException, UpstreamFailure {
+        CompletableFuture<HttpResponse<StreamingLines>> pending = http.sendAsync(request, StreamingLines.handler());
+        HttpResponse<StreamingLines> response;
+        try {
+            response = pending.get();
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            throw beforeResponse(e.getCause());
+        }
+        StreamingLines body = response.body();
+        try {
+            int status = response.statusCode();
+            if (status / 100 != 2) {
+                String raw = readErrorBody(body);
+                throw UpstreamFailure.status(status,
+                        UpstreamErrors.clientMessage("HTTP " + status, raw, settings.apiKey()), raw);
+            }
+            return readStream(body, sink);
+        } finally {
+            // Aborts the exchange when we stop early (cancel, timeout, error); a no-op after the end.
+            body.cancel();
+        }
+    }
+
+    private String readErrorBody(StreamingLines body) throws InterruptedException {
+        try {
+            return body.readRest(settings.readTimeout(), MAX_ERROR_BODY);
+        } catch (IOException e) {
+            return "(error body unreadable: " + e + ")";
+        }
+    }
+
+    private ModelReply readStream(StreamingLines body, ContentSink sink)
+            throws InterruptedException, UpstreamFailure {
+        SseEvents events = new SseEvents(body, settings.readTimeout());
+        ReplyAssembler reply = new ReplyAssembler(sink);
+        try {
+            for (String data; (data = events.nextData()) != null; ) {
+                if (data.equals("[DONE]")) {
+                    break;
+                }
+                JsonObject chunk = parse(data);
+                if (chunk.containsKey("error")) {
+                    throw UpstreamFailure.errorFrame(
+                            UpstreamErrors.clientMessage("stream error", data, settings.apiKey()), data);
+                }
+                reply.accept(chunk);
+                if (!events.hasBuffered()) {
+                    sink.flush(); // the next read may wait: what was held back goes out first
+                }
+            }
+        } catch (HttpTimeoutException e) {
+            throw UpstreamFailure.fatal(FailureKind.TIMEOUT, "The upstream model stopped sending for more than "
+                    + settings.readTimeout().toMillis() + " ms.", e);
+        } catch (IOException e) {
+            throw UpstreamFailure.fatal(FailureKind.STREAM_INTERRUPTED,
+                    "The upstream model's stream was interrupted.", e);
+        }
+        sink.flush(); // whatever was held back goes out before the agent moves on
+        if (!reply.finished()) {
+            throw UpstreamFailure.fatal(FailureKind.STREAM_INTERRUPTED,
+                    "The upstream model's stream ended before the model finished.", null);
+        }
+        return reply.reply();
+    }
+
+    private static JsonObject parse(String data) throws UpstreamFailure {
+        try (JsonReader reader = JsonP.PROVIDER.createReader(new StringReader(data))) {
+            return reader.readObject();
+        } catch (JsonException | IllegalStateException e) {
+            throw UpstreamFailure.fatal(FailureKind.UPSTREAM_ERROR,
+                    "Upstream model error (malformed stream data).", e);
+        }
+    }
+
+    /** A failure before any response headers: the connection-level ones are worth retrying. */
+    private static UpstreamFailure beforeResponse(Throwable cause) {
+        if (cause instanceof HttpConnectTimeoutException) {
+            return UpstreamFailure.retryable(FailureKind.TIMEOUT,
+                    "The upstream model did not accept a connection in time.", cause);
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return UpstreamFailure.fatal(FailureKind.TIMEOUT, "The upstream model did not answer in time.", cause);
+        }
+        if (cause instanceof ConnectException) {
+            return UpstreamFailure.retryable(FailureKind.UPSTREAM_ERROR, "The upstream model is unreachable.", cause);
+        }
+        if (cause instanceof IOException) {
+            // Reset or closed before any answer: the request may be sent again safely.
+            return UpstreamFailure.retryable(FailureKind.UPSTREAM_ERROR,
+                    "The upstream model closed the connection without answering.", cause);
+        }
+        return UpstreamFailure.fatal(FailureKind.UPSTREAM_ERROR, "The upstream model call failed.", cause);
+    }
+}
