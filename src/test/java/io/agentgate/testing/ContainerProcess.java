@@ -162,17 +162,24 @@ public final class ContainerProcess implements AutoCloseable {
 
     /** Runs a one-shot command (an operator's set-up or stop step) in {@code dir}; returns its output. */
     public static String run(Path dir, Duration timeout, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            fail(String.join(" ", command) + " did not finish within " + timeout + ":\n" + out);
+        Path output = Files.createTempFile("agentgate-command", ".log");
+        try {
+            Process p = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!finished) {
+                p.destroyForcibly();
+            }
+            String out = Files.readString(output);
+            assertTrue(finished, String.join(" ", command) + " did not finish within " + timeout + ":\n" + out);
+            assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + out);
+            return out;
+        } finally {
+            Files.deleteIfExists(output);
         }
-        assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + out);
-        return out;
     }
 
-    /** The java launcher of the JDK running the tests (a JDK 21+, chosen by the toolchains plugin). */
+    /** The home of the JDK running the tests (21 or newer: the toolchains plugin chose it). */
     public static Path javaHome() {
         return Path.of(System.getProperty("java.home"));
     }
