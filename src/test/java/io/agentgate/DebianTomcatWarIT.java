@@ -31,10 +31,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The WAR in Debian's {@code tomcat10} package, run the way its systemd unit runs it, with what the
  * README's "Debian Tomcat" section tells operators: the unit's environment and Debian's own start
- * script, reading {@code /etc/default/tomcat10} plus the lines of {@code deploy/tomcat10/default}
+ * script, reading {@code /etc/default/tomcat10} plus the lines of {@code docs/deploy/tomcat10/default}
  * (a JDK 21+ and a data directory); as the {@code tomcat} user inside the unit's sandbox
  * ({@code ProtectSystem=strict}, {@code PrivateTmp=yes}, its {@code ReadWritePaths=} plus those of
- * {@code deploy/tomcat10/agentgate.conf}); stopped with SIGTERM as systemd does.
+ * {@code docs/deploy/tomcat10/agentgate.conf}); stopped with SIGTERM as systemd does.
  *
  * <p>Paths are moved under {@code target/}: the CATALINA_BASE is a copy of {@code /var/lib/tomcat10}'s
  * layout with {@code conf/} copied from {@code /etc/tomcat10} and a free loopback port, and the
@@ -49,8 +49,8 @@ class DebianTomcatWarIT {
     private static final Path DEFAULTS = Path.of("/etc/default/tomcat10");
     private static final Path CONF = Path.of("/etc/tomcat10");
     private static final Path UNIT = Path.of("/lib/systemd/system/tomcat10.service");
-    private static final Path README_DEFAULTS = Path.of("deploy/tomcat10/default");
-    private static final Path README_DROP_IN = Path.of("deploy/tomcat10/agentgate.conf");
+    private static final Path README_DEFAULTS = Path.of("docs/deploy/tomcat10/default");
+    private static final Path README_DROP_IN = Path.of("docs/deploy/tomcat10/agentgate.conf");
 
     public WorkDir workDir;
 
@@ -180,7 +180,7 @@ class DebianTomcatWarIT {
                 "<Connector port=\"" + port + "\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\""));
     }
 
-    /** deploy/tomcat10/default with this machine's JDK and a data directory under target/. */
+    /** docs/deploy/tomcat10/default with this machine's JDK and a data directory under target/. */
     private static String readmeDefaults(Path javaHome, Path data) throws IOException {
         String lines = Files.readString(README_DEFAULTS);
         Map<String, String> values = Map.of("JAVA_HOME", javaHome.toString(), "AGENTGATE_DATA_DIR", data.toString());

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The WAR in a stock {@code jetty-home} 12.1 distribution (unpacked from Maven Central by the pom),
  * set up and started exactly as the README's "Jetty base" steps say: a base made by
- * {@code start.jar --add-modules}, the WAR and {@code deploy/jetty/agentgate.xml} in its
+ * {@code start.jar --add-modules}, the WAR and {@code docs/deploy/jetty/agentgate.xml} in its
  * {@code webapps/}, {@code java -jar start.jar}, and {@code start.jar --stop}.
  */
 @ExtendWith(WorkDirExtension.class)
@@ -39,7 +39,7 @@ class JettyHomeWarIT {
 
         ContainerProcess.run(base, Duration.ofSeconds(60), java, "-jar", startJar.toString(), "--add-modules=" + MODULES);
         Files.copy(WarDeployment.builtWar(), base.resolve("webapps/agentgate.war"));
-        Files.copy(Path.of("deploy/jetty/agentgate.xml"), base.resolve("webapps/agentgate.xml"));
+        Files.copy(Path.of("docs/deploy/jetty/agentgate.xml"), base.resolve("webapps/agentgate.xml"));
 
         int httpPort = ContainerProcess.freePort();
         int stopPort = ContainerProcess.freePort();

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's nginx section, run: {@code deploy/nginx/agentgate.conf} in front of two gateways on
+ * The README's nginx section, run: {@code docs/deploy/nginx/agentgate.conf} in front of two gateways on
  * one database, with its upstream addresses and listen port moved to loopback and its
  * {@code proxy_read_timeout} shortened so that a silence longer than it fits in a test. Without
  * nginx installed the test is skipped, except on CI ({@code CI=true}), where {@code .ci/run} installs it.
@@ -124,7 +124,7 @@ class NginxProxyTest {
     }
 
     private Process startNginx(int listenPort, int portA, int portB) throws Exception {
-        String site = Files.readString(Path.of("deploy/nginx/agentgate.conf"));
+        String site = Files.readString(Path.of("docs/deploy/nginx/agentgate.conf"));
         site = replaceOnce(site, "server 10.0.0.11:8642;", "server 127.0.0.1:" + portA + ";");
         site = replaceOnce(site, "server 10.0.0.12:8642;", "server 127.0.0.1:" + portB + ";");
         site = replaceOnce(site, "listen 80;", "listen 127.0.0.1:" + listenPort + ";");
@@ -180,7 +180,7 @@ class NginxProxyTest {
     }
 
     private static String replaceOnce(String text, String from, String to) {
-        assertTrue(text.contains(from), "deploy/nginx/agentgate.conf has " + from);
+        assertTrue(text.contains(from), "docs/deploy/nginx/agentgate.conf has " + from);
         return text.replace(from, to);
     }
 }

@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OperatingDocsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"deploy/jetty/agentgate.xml", "deploy/tomcat10/default",
-            "deploy/tomcat10/agentgate.conf", "deploy/nginx/agentgate.conf"})
+    @ValueSource(strings = {"docs/deploy/jetty/agentgate.xml", "docs/deploy/tomcat10/default",
+            "docs/deploy/tomcat10/agentgate.conf", "docs/deploy/nginx/agentgate.conf"})
     void readmeShowsTheDeployFileVerbatim(String file) throws Exception {
         String content = Files.readString(Path.of(file));
         assertTrue(readme().contains("\n" + content + "```\n"),
