@@ -5,8 +5,12 @@
 -- every statement is a plain DELETE by age, a running turn is never touched, and a session whose
 -- rows are gone simply starts fresh on its next request.
 --
---   psql "$AGENTGATE_DB_URL" -v keep='90 days' -f db/cleanup.sql
---   psql ... -v keep='30 days' -v idle_sessions=true -f db/cleanup.sql   -- also drop idle sessions
+--   psql "postgresql://agentgate@db.example:5432/agentgate" -v keep='90 days' -f db/cleanup.sql
+-- and to also drop the session rows (with their memory notes) untouched that long:
+--   psql "postgresql://agentgate@db.example:5432/agentgate" -v keep='30 days' -v idle_sessions=true -f db/cleanup.sql
+--
+-- psql needs a libpq URL, not the JDBC URL in AGENTGATE_DB_URL: for jdbc:postgresql://db.example:5432/agentgate
+-- drop "jdbc:" and put the user in it; the password comes from ~/.pgpass or PGPASSWORD.
 --
 -- cron (every night at 03:17):
 --   17 3 * * *  psql "postgresql://agentgate@db/agentgate" -v keep='90 days' -f /opt/agentgate/db/cleanup.sql

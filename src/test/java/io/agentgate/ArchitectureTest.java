@@ -47,7 +47,8 @@ class ArchitectureTest {
             .whereLayer("turn").mayOnlyBeAccessedByLayers("http", "bootstrap")
             .whereLayer("sse").mayOnlyBeAccessedByLayers("http", "bootstrap")
             .whereLayer("session").mayOnlyBeAccessedByLayers("turn", "http", "bootstrap")
-            .whereLayer("runs").mayOnlyBeAccessedByLayers("turn", "bootstrap")
+            // http reads the runs table for GET /v1/runs (RunQueries); only turn records runs.
+            .whereLayer("runs").mayOnlyBeAccessedByLayers("turn", "http", "bootstrap")
             .whereLayer("agent").mayOnlyBeAccessedByLayers("turn", "bootstrap")
             .whereLayer("llm").mayOnlyBeAccessedByLayers("agent", "session", "bootstrap")
             .whereLayer("tools").mayOnlyBeAccessedByLayers("agent", "bootstrap")

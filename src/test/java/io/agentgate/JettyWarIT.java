@@ -1,5 +1,6 @@
 package io.agentgate;
 
+import io.agentgate.testing.ConsoleBrowser;
 import io.agentgate.testing.WarDeployment;
 import java.net.URI;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
@@ -8,11 +9,15 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.toolchain.test.jupiter.WorkDir;
 import org.eclipse.jetty.toolchain.test.jupiter.WorkDirExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The built WAR deployed into Jetty 12 (ee10) through Jetty's own WebAppContext. */
 @ExtendWith(WorkDirExtension.class)
 class JettyWarIT {
+
+    @RegisterExtension
+    static final ConsoleBrowser browser = ConsoleBrowser.chromium();
 
     public WorkDir workDir;
 
@@ -33,8 +38,9 @@ class JettyWarIT {
         server.setHandler(webapp);
         server.start();
         try {
-            WarDeployment.assertServesStreamingCompletions(
-                    URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/agentgate/"));
+            URI contextRoot = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/agentgate/");
+            WarDeployment.assertServesStreamingCompletions(contextRoot);
+            WarDeployment.assertServesTheConsole(browser, contextRoot, "war-jetty-console");
         } finally {
             server.stop();
         }

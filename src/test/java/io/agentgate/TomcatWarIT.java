@@ -1,5 +1,6 @@
 package io.agentgate;
 
+import io.agentgate.testing.ConsoleBrowser;
 import io.agentgate.testing.WarDeployment;
 import java.net.URI;
 import java.nio.file.Files;
@@ -8,12 +9,16 @@ import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The built WAR deployed into Tomcat 10.1 (embedded), as an operator's Tomcat would run it. */
 class TomcatWarIT {
+
+    @RegisterExtension
+    static final ConsoleBrowser browser = ConsoleBrowser.chromium();
 
     @TempDir
     Path baseDir;
@@ -33,7 +38,9 @@ class TomcatWarIT {
         try {
             assertEquals(LifecycleState.STARTED, context.getState(), "the webapp started");
             int port = tomcat.getConnector().getLocalPort();
-            WarDeployment.assertServesStreamingCompletions(URI.create("http://127.0.0.1:" + port + "/agentgate/"));
+            URI contextRoot = URI.create("http://127.0.0.1:" + port + "/agentgate/");
+            WarDeployment.assertServesStreamingCompletions(contextRoot);
+            WarDeployment.assertServesTheConsole(browser, contextRoot, "war-tomcat-console");
         } finally {
             tomcat.stop();
             tomcat.destroy();

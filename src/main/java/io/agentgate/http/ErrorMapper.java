@@ -60,6 +60,18 @@ final class ErrorMapper {
         return new HttpError(404, ApiError.of(message, "invalid_request_error", null, code));
     }
 
+    /** A method a read-only endpoint does not answer (rather than the container's HTML 405). */
+    HttpError methodNotAllowed() {
+        return new HttpError(405, ApiError.of("Only GET is supported on this endpoint.", "invalid_request_error",
+                null, "method_not_allowed"));
+    }
+
+    /** A listing whose database read failed (details are logged, never sent). */
+    HttpError readFailed() {
+        return new HttpError(500, ApiError.of("The gateway could not read its database.", "server_error", null,
+                "database_error"));
+    }
+
     private HttpError failure(FailureKind kind, String message) {
         return new HttpError(status(kind), ApiError.of(secrets.redact(message), errorType(kind), null, kind.code()));
     }

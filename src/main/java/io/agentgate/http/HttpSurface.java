@@ -7,6 +7,8 @@ import io.agentgate.session.SessionService;
 import io.agentgate.sse.KeepaliveScheduler;
 import io.agentgate.turn.TurnRunner;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.agentgate.runs.RunQueries;
+import io.agentgate.session.SessionQueries;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
@@ -58,7 +60,15 @@ public final class HttpSurface {
                 services.turns(), services.agentExecutor(), services.keepalives(), errors, config.sessions()));
         chat.setAsyncSupported(true);
         chat.addMapping("/v1/chat/completions");
-        context.addServlet("sessions", new SessionsServlet(services.sessions(), errors, keyMaxLength))
+        // Read-only views for operators and the web console (webapp/console).
+        SessionQueries sessionQueries = new SessionQueries(services.database().dataSource());
+        context.addServlet("runs", new RunsServlet(new RunQueries(services.database().dataSource()), errors,
+                        keyMaxLength))
+                .addMapping("/v1/runs");
+        context.addServlet("session-list", new SessionListServlet(sessionQueries, errors))
+                .addMapping("/v1/sessions");
+        context.addServlet("sessions", new SessionsServlet(services.sessions(), errors,
+                        new SessionHistory(sessionQueries, errors, keyMaxLength), keyMaxLength))
                 .addMapping("/v1/sessions/*");
     }
 }

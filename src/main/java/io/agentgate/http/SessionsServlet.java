@@ -14,7 +14,8 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * {@code /v1/sessions/{key}}: {@code GET} shows a session, {@code DELETE} starts it fresh, and
+ * {@code /v1/sessions/{key}}: {@code GET} shows a session ({@code …/transcript} and {@code …/memory}
+ * its history, see {@link SessionHistory}), {@code DELETE} starts it fresh, and
  * {@code POST /v1/sessions/{key}/stop} stops its running turn. The key is the path segment,
  * percent-encoded by the client.
  */
@@ -24,17 +25,23 @@ final class SessionsServlet extends HttpServlet {
 
     private final transient SessionService sessions;
     private final transient ErrorMapper errors;
+    private final transient SessionHistory history;
     private final int keyMaxLength;
 
-    SessionsServlet(SessionService sessions, ErrorMapper errors, int keyMaxLength) {
+    SessionsServlet(SessionService sessions, ErrorMapper errors, SessionHistory history, int keyMaxLength) {
         this.sessions = sessions;
         this.errors = errors;
+        this.history = history;
         this.keyMaxLength = keyMaxLength;
     }
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         try {
+            if (SessionHistory.handles(req)) {
+                history.get(req, resp);
+                return;
+            }
             respond(resp, sessions.find(key(req, false)));
         } catch (ApiException e) {
             Responses.error(resp, e.error());

@@ -5,9 +5,13 @@ import io.agentgate.bootstrap.GatewayBootstrap;
 import io.agentgate.config.ConfigLoader;
 import io.agentgate.config.GatewayConfig;
 import java.net.URI;
+import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.resource.Resource;
+import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class StandaloneServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StandaloneServer.class);
+    /** Where the build puts a copy of webapp/ (without WEB-INF) on the classpath; see pom.xml. */
+    static final String WEB_ROOT = "agentgate-webroot/";
 
     private final Server server;
     private final ServletContextHandler context;
@@ -52,6 +58,7 @@ public final class StandaloneServer implements AutoCloseable {
         server.addConnector(connector);
 
         ServletContextHandler context = new ServletContextHandler("/");
+        serveWebRoot(context);
         context.setAttribute(GatewayBootstrap.CONFIG_ATTRIBUTE, config);
         attributes.forEach(context::setAttribute);
         context.addEventListener(new GatewayBootstrap());
@@ -64,6 +71,22 @@ public final class StandaloneServer implements AutoCloseable {
         }
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
         return new StandaloneServer(server, context, URI.create("http://" + host + ":" + connector.getLocalPort() + "/"));
+    }
+
+    /**
+     * The console (webapp/, which a container serves from the WAR's root) from the classpath copy the
+     * build makes under {@value #WEB_ROOT}, with Jetty's default servlet as the container would.
+     */
+    private static void serveWebRoot(ServletContextHandler context) {
+        Resource webRoot = ResourceFactory.of(context).newClassLoaderResource(WEB_ROOT);
+        if (webRoot == null) {
+            log.warn("No {} on the classpath: the web console is not served", WEB_ROOT);
+            return;
+        }
+        context.setBaseResource(webRoot);
+        context.setWelcomeFiles(new String[] {"index.html"});
+        ServletHolder files = context.addServlet(DefaultServlet.class, "/");
+        files.setInitParameter("dirAllowed", "false");
     }
 
     public URI baseUri() {

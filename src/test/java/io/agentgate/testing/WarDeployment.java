@@ -15,7 +15,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.support.ui.Select;
 
 /** What both WAR deployment tests check once the built WAR is deployed in a container. */
 public final class WarDeployment {
@@ -61,6 +64,22 @@ public final class WarDeployment {
         assertEquals("deployed as a war", text.toString());
         assertEquals("stop", finish);
         assertKeepsASession(contextRoot);
+    }
+
+    /**
+     * The web console under the context path: its page and modules load from the WAR, its relative
+     * API calls reach this deployment, and a message to the demo model streams back as a finished
+     * answer.
+     */
+    public static void assertServesTheConsole(ConsoleBrowser browser, URI contextRoot, String screenshot) {
+        browser.open(contextRoot);
+        browser.await("models loaded under " + contextRoot,
+                d -> !new Select(browser.find("#model")).getOptions().isEmpty());
+        browser.find("#prompt").sendKeys("served from the war", Keys.ENTER);
+        browser.await("answer finished", d -> "done".equals(browser.find(".turn.assistant").getDomAttribute("data-state")));
+        assertEquals("served from the war", browser.find(".turn.assistant .answer").getText());
+        assertEquals(List.of(), browser.consoleProblems(), "no failed loads or script errors");
+        browser.screenshot(screenshot);
     }
 
     /** Durable sessions work in the container too: one key, one session id across requests. */
