@@ -70,7 +70,7 @@ public class GatewayBootstrap implements ServletContextListener {
 
         // The web application's class loader, so tools in WEB-INF/lib jars are found.
         ToolRegistry tools = ToolRegistry.load(context.getClassLoader());
-        Agent agent = new Agent(model, tools, config.maxIterations());
+        Agent agent = new Agent(model, tools, config.maxIterations(), config.toolProgressMode());
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("agentgate.sse.streams.open", keepalives, KeepaliveScheduler::openStreams)
                 .description("SSE streams currently open").register(metrics);
@@ -95,7 +95,7 @@ public class GatewayBootstrap implements ServletContextListener {
         gateway = new Gateway(config, database, model, tools, agentExecutor, keepalives, metrics, sessions, turns);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         HttpSurface.register(context, new HttpSurface.Services(config, database, metrics, model.modelIds(), turns,
-                sessions, agentExecutor, keepalives, secrets));
+                sessions, agentExecutor, keepalives, secrets, agent.toolNames()));
         log.info("agentgate ready (model: {})", String.join(", ", model.modelIds()));
     }
 

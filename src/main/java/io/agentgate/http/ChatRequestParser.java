@@ -35,18 +35,24 @@ final class ChatRequestParser {
     private final long maxBytes;
     private final String defaultModel;
     private final int sessionKeyMaxLength;
+    private final RequestParameters parameters;
 
-    ChatRequestParser(long maxBytes, String defaultModel, int sessionKeyMaxLength) {
+    ChatRequestParser(long maxBytes, String defaultModel, int sessionKeyMaxLength, Set<String> serverTools) {
         this.maxBytes = maxBytes;
         this.defaultModel = defaultModel;
         this.sessionKeyMaxLength = sessionKeyMaxLength;
+        this.parameters = new RequestParameters(serverTools);
+    }
+
+    ChatRequestParser(long maxBytes, String defaultModel, int sessionKeyMaxLength) {
+        this(maxBytes, defaultModel, sessionKeyMaxLength, Set.of());
     }
 
     TurnRequest parse(HttpServletRequest request) throws IOException, ApiException {
         TurnRequest body = parse(readBody(request), Optional.empty());
         // The body is judged first: its refusal wins over the header's.
         Optional<String> sessionKey = SessionProtocol.sessionKey(request, sessionKeyMaxLength);
-        return new TurnRequest(body.model(), body.messages(), sessionKey, body.streaming());
+        return new TurnRequest(body.model(), body.messages(), sessionKey, body.streaming(), body.options());
     }
 
     /** The body of a request with this session key (empty: stateless). */
@@ -60,8 +66,9 @@ final class ChatRequestParser {
                 throw ApiException.invalid("Only n=1 is supported.", "n");
             }
         }
-        return new TurnRequest(model == null || model.isBlank() ? defaultModel : model, messages(root), sessionKey,
-                stream);
+        List<Message> messages = messages(root);
+        return new TurnRequest(model == null || model.isBlank() ? defaultModel : model, messages, sessionKey,
+                stream, parameters.read(root, stream));
     }
 
     private String readBody(HttpServletRequest request) throws IOException, ApiException {

@@ -22,15 +22,21 @@ final class ErrorMapper {
         this.secrets = secrets;
     }
 
-    /** What the client is told of a failed turn; empty when nobody is there to tell, or nobody should be. */
+    /**
+     * What the client is told of a failed turn; empty when nobody is there to tell, or nobody should
+     * be. Every answer but a rate limit says {@code x-should-retry: false}: the same request cannot
+     * succeed (400, 409 busy), or the gateway already retried what a retry could fix (5xx, connection
+     * failures); otherwise the SDKs' default retries multiply each upstream failure by three.
+     */
     Optional<HttpError> of(TurnFailure failure) {
         return switch (failure) {
             case TurnFailure.SessionBusy busy -> Optional.of(sessionBusy(busy.sessionKey()));
             case TurnFailure.MissingNewInput missing -> Optional.of(new HttpError(400,
-                    ApiError.invalidRequest(SessionProtocol.MISSING_NEW_INPUT_TEXT, "messages")));
+                    ApiError.invalidRequest(SessionProtocol.MISSING_NEW_INPUT_TEXT, "messages")).noRetry());
             case TurnFailure.SessionUnavailable unavailable -> Optional.of(new HttpError(500,
-                    ApiError.of("The session could not be loaded.", "server_error", null, "session_error")));
-            case TurnFailure.Failed failed -> Optional.of(failure(failed.kind(), failed.message()));
+                    ApiError.of("The session could not be loaded.", "server_error", null, "session_error")).noRetry());
+            case TurnFailure.Failed failed when failed.upstreamStatus() != 0 -> Optional.of(upstreamStatus(failed));
+            case TurnFailure.Failed failed -> Optional.of(failure(failed.kind(), failed.message()).noRetry());
             case TurnFailure.Cancelled cancelled -> cancelled.reason() == Cancellation.Reason.STOPPED
                     ? Optional.of(failure(FailureKind.CANCELLED, "Stopped by /stop. " + SessionProtocol.STOPPED_TEXT))
                     // The client left, or the gateway is going down: the stream just ends (see docs/agent.md).
@@ -42,10 +48,38 @@ final class ErrorMapper {
         return failure(failure.kind(), failure.getMessage());
     }
 
+    /** 409 without retries: the SDKs retry 409 by default, which only keeps a busy session busier. */
     HttpError sessionBusy(String sessionKey) {
         return new HttpError(409, ApiError.of("Session '" + SessionKeys.redact(sessionKey)
                 + "' is busy with another request; wait for it to finish or send /stop.",
-                "invalid_request_error", null, "session_busy"));
+                "invalid_request_error", null, "session_busy")).noRetry();
+    }
+
+    /**
+     * An upstream that answered with an error status (after the gateway's own retries of 429 and
+     * 5xx): a rate limit is passed on as 429 with the upstream's {@code Retry-After}; a request the
+     * upstream refused (400, 404, 422: context too long, unknown parameter) is the client's 400 with
+     * the upstream's (redacted) message; refused credentials (401, 403) are the gateway's problem,
+     * 502 saying so; anything else 502. The kind stays {@code upstream_error} (runs, metrics).
+     */
+    private HttpError upstreamStatus(TurnFailure.Failed failed) {
+        int upstream = failed.upstreamStatus();
+        String message = secrets.redact(failed.message());
+        String code = failed.kind().code();
+        HttpError error = switch (upstream) {
+            case 429 -> new HttpError(429, ApiError.of(message, "rate_limit_error", null, code));
+            case 400, 404, 422 -> new HttpError(400, ApiError.of(message, "invalid_request_error", null, code));
+            case 401, 403 -> new HttpError(502, ApiError.of("The upstream model refused the gateway's credentials "
+                    + "(HTTP " + upstream + "); the gateway's AGENTGATE_UPSTREAM_API_KEY needs fixing.", "api_error",
+                    null, code));
+            default -> new HttpError(status(failed.kind()), ApiError.of(message, errorType(failed.kind()), null, code));
+        };
+        if (upstream == 429) {
+            // The one failure a later retry can fix: the SDKs wait Retry-After (or their backoff) and retry.
+            return failed.retryAfter() == null ? error
+                    : new HttpError(429, error.body(), java.util.Map.of("Retry-After", failed.retryAfter()));
+        }
+        return error.noRetry();
     }
 
     HttpError shuttingDown() {

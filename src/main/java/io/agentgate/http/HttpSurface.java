@@ -33,7 +33,8 @@ public final class HttpSurface {
             SessionService sessions,
             ExecutorService agentExecutor,
             KeepaliveScheduler keepalives,
-            Secrets secrets) {}
+            Secrets secrets,
+            java.util.Set<String> serverToolNames) {}
 
     private HttpSurface() {}
 
@@ -52,11 +53,12 @@ public final class HttpSurface {
                 .addMapping("/health", "/health/ready");
         context.addServlet("metrics", new MetricsServlet(services.metrics()))
                 .addMapping("/metrics");
-        context.addServlet("models", new ModelsServlet(services.modelIds()))
-                .addMapping("/v1/models");
+        context.addServlet("models", new ModelsServlet(services.modelIds(), errors))
+                .addMapping("/v1/models", "/v1/models/*");
         int keyMaxLength = config.sessions().keyMaxLength();
         ServletRegistration.Dynamic chat = context.addServlet("chat-completions", new ChatCompletionsServlet(
-                new ChatRequestParser(config.maxRequestBytes(), config.model(), keyMaxLength),
+                new ChatRequestParser(config.maxRequestBytes(), config.model(), keyMaxLength,
+                        services.serverToolNames()),
                 services.turns(), services.agentExecutor(), services.keepalives(), errors, config.sessions()));
         chat.setAsyncSupported(true);
         chat.addMapping("/v1/chat/completions");

@@ -23,6 +23,7 @@ final class Responses {
     }
 
     static void error(HttpServletResponse response, HttpError error) throws IOException {
+        error.headers().forEach(response::setHeader);
         json(response, error.status(), error.body());
     }
 

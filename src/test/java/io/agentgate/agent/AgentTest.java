@@ -55,7 +55,11 @@ class AgentTest {
 
         assertEquals(1, tool.calls().size());
         assertEquals("x", tool.calls().getFirst().getString("note"));
-        assertEquals("[tool] " + RecordingTool.NAME + " {\"note\": \"x\"}\n\nDone.", result.content());
+        assertEquals("Done.", result.content(), "tool progress is not part of the answer");
+        assertEquals("[tool] " + RecordingTool.NAME + " {\"note\": \"x\"}\n", result.steps());
+        assertEquals(List.of("assistant", "tool", "assistant"), result.messages().stream().map(Message::role).toList(),
+                "the turn's real tool call and result, then the answer: what a session stores");
+        assertEquals(Message.assistant("Done.", null), result.messages().get(2));
         List<Message> second = model.agentCalls().get(1).messages();
         assertEquals("assistant", second.get(1).role());
         assertEquals("call_1", second.get(1).toolCalls().getFirst().id());
