@@ -24,9 +24,10 @@ final class ErrorMapper {
 
     /**
      * What the client is told of a failed turn; empty when nobody is there to tell, or nobody should
-     * be. Every answer but a rate limit says {@code x-should-retry: false}: the same request cannot
-     * succeed (400, 409 busy), or the gateway already retried what a retry could fix (5xx, connection
-     * failures); otherwise the SDKs' default retries multiply each upstream failure by three.
+     * be. Every answer says {@code x-should-retry: false}: the same request cannot succeed (400, 409
+     * busy), or the gateway already retried what a retry could fix (429, 5xx, connection failures);
+     * otherwise the SDKs' default retries (two more tries of 408, 409, 429, 5xx) would triple each
+     * upstream failure: the gateway's retries are the only ones.
      */
     Optional<HttpError> of(TurnFailure failure) {
         return switch (failure) {
@@ -74,10 +75,9 @@ final class ErrorMapper {
                     null, code));
             default -> new HttpError(status(failed.kind()), ApiError.of(message, errorType(failed.kind()), null, code));
         };
-        if (upstream == 429) {
-            // The one failure a later retry can fix: the SDKs wait Retry-After (or their backoff) and retry.
-            return failed.retryAfter() == null ? error
-                    : new HttpError(429, error.body(), java.util.Map.of("Retry-After", failed.retryAfter()));
+        if (upstream == 429 && failed.retryAfter() != null) {
+            // For the application to schedule a later try; the SDK itself does not retry (see above).
+            error = new HttpError(429, error.body(), java.util.Map.of("Retry-After", failed.retryAfter()));
         }
         return error.noRetry();
     }
