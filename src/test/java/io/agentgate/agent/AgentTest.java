@@ -10,6 +10,7 @@ import io.agentgate.chat.ContentSink;
 import io.agentgate.chat.FailureKind;
 import io.agentgate.chat.Message;
 import io.agentgate.chat.ToolCall;
+import io.agentgate.chat.ToolProgress;
 import io.agentgate.chat.Usage;
 import io.agentgate.llm.ModelReply;
 import io.agentgate.testing.FakeModel;
@@ -165,6 +166,34 @@ class AgentTest {
         assertTrue(ended.getCause().getCause() instanceof InterruptedException, ended.toString());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(ToolProgress.class)
+    void toolStepsGoWhereToolProgressSaysAndNeverIntoTheStoredMessages(ToolProgress progress) throws Exception {
+        model.enqueue(toolCalls("tool_calls", ToolCall.complete("call_1", RecordingTool.NAME, "{\"note\": \"x\"}")),
+                text("Done.", "stop"));
+        Agent agent = new Agent(model, new ToolRegistry(List.of(tool)), 3, progress);
+
+        AgentResult result = agent.run("test-model", List.of(Message.user("record x")), shown);
+
+        String line = "[tool] " + RecordingTool.NAME + " {\"note\": \"x\"}";
+        switch (progress) {
+            case REASONING_CONTENT -> {
+                assertEquals("Done.", result.content());
+                assertEquals(List.of(line), shown.steps);
+            }
+            case CONTENT -> {
+                assertEquals(line + "\n\nDone.", result.content());
+                assertEquals(List.of(), shown.steps);
+            }
+            case OFF -> {
+                assertEquals("Done.", result.content());
+                assertEquals(List.of(), shown.steps);
+            }
+        }
+        assertTrue(result.messages().stream().noneMatch(m -> m.content() != null && m.content().contains("[tool]")),
+                result.messages().toString());
+    }
+
     private AgentResult run(int maxIterations, String userText) throws InterruptedException {
         Agent agent = new Agent(model, new ToolRegistry(List.of(tool)), maxIterations);
         return agent.run("test-model", List.of(Message.user(userText)), shown);
@@ -182,6 +211,12 @@ class AgentTest {
     private static final class Shown implements ContentSink {
         final List<String> pieces = new ArrayList<>();
         final List<String> events = new ArrayList<>();
+        final List<String> steps = new ArrayList<>();
+
+        @Override
+        public void step(String line) {
+            steps.add(line);
+        }
 
         @Override
         public void content(String text) {
