@@ -134,7 +134,7 @@ class AgentLoopTest {
                 "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"go slow\"}]}");
 
         String body = response.body();
-        int progress = body.indexOf("[tool] " + RecordingTool.NAME);
+        int progress = body.indexOf("\"reasoning_content\":\"" + RecordingTool.NAME);
         int answer = body.indexOf("Done.");
         assertTrue(progress > 0 && answer > progress, body);
         assertTrue(body.substring(progress, answer).contains(": keepalive"),

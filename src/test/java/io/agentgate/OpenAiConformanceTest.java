@@ -328,7 +328,7 @@ class OpenAiConformanceTest {
             }
         }
         assertEquals("It is 42.", content.toString());
-        assertEquals("[tool] calculate {\"expression\": \"6 * 7\"}\n", steps.toString(), "one line per step");
+        assertEquals("calculate {\"expression\": \"6 * 7\"}\n", steps.toString(), "one line per step");
     }
 
     // --- 5. status mapping ---------------------------------------------------------------------------

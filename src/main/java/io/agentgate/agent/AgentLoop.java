@@ -152,7 +152,7 @@ final class AgentLoop {
         add(Message.assistant(text.isEmpty() ? null : text, reply.toolCalls()));
         for (int i = 0; i < reply.toolCalls().size(); i++) {
             ToolCall call = reply.toolCalls().get(i);
-            shown.step(progressLine(call));
+            shown.step(stepLine(call));
             add(Message.tool(call.id(), runner.run(call.function().name(), arguments.parsed().get(i))));
         }
         return Optional.empty();
@@ -198,14 +198,14 @@ final class AgentLoop {
         return "content_filter".equals(reply.finishReason()) ? "content_filter" : "stop";
     }
 
-    /** What the client sees while a tool runs (documented in docs/agent.md). */
-    static String progressLine(ToolCall call) {
+    /** One tool step, {@code <name> <arguments>} on one line (documented in docs/agent.md). */
+    static String stepLine(ToolCall call) {
         // One line, whatever the model's formatting: a step is one line of the step channel.
         String arguments = call.function().arguments() == null ? ""
                 : call.function().arguments().strip().replaceAll("\\s*\\R\\s*", " ");
         if (arguments.length() > PROGRESS_ARGUMENT_CHARS) {
             arguments = arguments.substring(0, PROGRESS_ARGUMENT_CHARS) + "…";
         }
-        return "[tool] " + call.function().name() + (arguments.isEmpty() ? "" : " " + arguments);
+        return call.function().name() + (arguments.isEmpty() ? "" : " " + arguments);
     }
 }

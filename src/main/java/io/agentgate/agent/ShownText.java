@@ -11,6 +11,9 @@ import io.agentgate.chat.ToolProgress;
  */
 final class ShownText implements ContentSink {
 
+    /** Marks a tool step inside the answer text (AGENTGATE_TOOL_PROGRESS=content); the console reads it. */
+    static final String CONTENT_STEP_PREFIX = "[tool] ";
+
     private final ContentSink client;
     private final ToolProgress progress;
     private final StringBuilder text = new StringBuilder();
@@ -44,11 +47,14 @@ final class ShownText implements ContentSink {
         client.answering();
     }
 
-    /** A tool step: a paragraph of the answer, a line of the step channel, or nothing. */
+    /**
+     * A tool step ({@code <name> <arguments>}): a {@code [tool] } paragraph of the answer, a line of
+     * the step channel (which needs no marker: it carries nothing else), or nothing.
+     */
     @Override
     public void step(String line) {
         switch (progress) {
-            case CONTENT -> notice(line);
+            case CONTENT -> notice(CONTENT_STEP_PREFIX + line);
             case REASONING_CONTENT -> {
                 flush();
                 steps.append(line).append('\n');

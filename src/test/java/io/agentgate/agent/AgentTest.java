@@ -57,7 +57,7 @@ class AgentTest {
         assertEquals(1, tool.calls().size());
         assertEquals("x", tool.calls().getFirst().getString("note"));
         assertEquals("Done.", result.content(), "tool progress is not part of the answer");
-        assertEquals("[tool] " + RecordingTool.NAME + " {\"note\": \"x\"}\n", result.steps());
+        assertEquals(RecordingTool.NAME + " {\"note\": \"x\"}\n", result.steps());
         assertEquals(List.of("assistant", "tool", "assistant"), result.messages().stream().map(Message::role).toList(),
                 "the turn's real tool call and result, then the answer: what a session stores");
         assertEquals(Message.assistant("Done.", null), result.messages().get(2));
@@ -175,14 +175,14 @@ class AgentTest {
 
         AgentResult result = agent.run("test-model", List.of(Message.user("record x")), shown);
 
-        String line = "[tool] " + RecordingTool.NAME + " {\"note\": \"x\"}";
+        String line = RecordingTool.NAME + " {\"note\": \"x\"}";
         switch (progress) {
             case REASONING_CONTENT -> {
                 assertEquals("Done.", result.content());
                 assertEquals(List.of(line), shown.steps);
             }
             case CONTENT -> {
-                assertEquals(line + "\n\nDone.", result.content());
+                assertEquals("[tool] " + line + "\n\nDone.", result.content());
                 assertEquals(List.of(), shown.steps);
             }
             case OFF -> {
