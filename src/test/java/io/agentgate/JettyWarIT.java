@@ -1,6 +1,7 @@
 package io.agentgate;
 
 import io.agentgate.testing.ConsoleBrowser;
+import io.agentgate.testing.ErrorPages;
 import io.agentgate.testing.WarDeployment;
 import java.net.URI;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
@@ -40,6 +41,8 @@ class JettyWarIT {
         try {
             URI contextRoot = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/agentgate/");
             WarDeployment.assertServesStreamingCompletions(contextRoot);
+            ErrorPages.assertApplicationErrorsAreJson(contextRoot);
+            ErrorPages.assertProtocolErrorsAreJson(contextRoot);
             WarDeployment.assertServesTheConsole(browser, contextRoot, "war-jetty-console");
         } finally {
             server.stop();

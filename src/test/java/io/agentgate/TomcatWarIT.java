@@ -1,6 +1,7 @@
 package io.agentgate;
 
 import io.agentgate.testing.ConsoleBrowser;
+import io.agentgate.testing.ErrorPages;
 import io.agentgate.testing.WarDeployment;
 import java.net.URI;
 import java.nio.file.Files;
@@ -40,6 +41,8 @@ class TomcatWarIT {
             int port = tomcat.getConnector().getLocalPort();
             URI contextRoot = URI.create("http://127.0.0.1:" + port + "/agentgate/");
             WarDeployment.assertServesStreamingCompletions(contextRoot);
+            ErrorPages.assertApplicationErrorsAreJson(contextRoot);
+            ErrorPages.assertProtocolErrorsAreJson(contextRoot);
             WarDeployment.assertServesTheConsole(browser, contextRoot, "war-tomcat-console");
         } finally {
             tomcat.stop();
