@@ -105,6 +105,7 @@ public class GatewayBootstrap implements ServletContextListener {
             return;
         }
         log.info("Stopping agentgate");
+        gateway.stopping();
         gateway.keepalives().close();
         scheduler.shutdownNow();
         // Turns end as cancelled, not as failures; the executor's interrupt reaches what is left.
