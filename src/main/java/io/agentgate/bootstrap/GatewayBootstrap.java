@@ -95,7 +95,7 @@ public class GatewayBootstrap implements ServletContextListener {
         gateway = new Gateway(config, database, model, tools, agentExecutor, keepalives, metrics, sessions, turns);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         HttpSurface.register(context, new HttpSurface.Services(config, database, metrics, model.modelIds(), turns,
-                sessions, agentExecutor, keepalives, secrets, agent.toolNames()));
+                sessions, agentExecutor, keepalives, scheduler, secrets, agent.toolNames()));
         log.info("agentgate ready (model: {})", String.join(", ", model.modelIds()));
     }
 

@@ -50,7 +50,9 @@ public final class ConfigLoader {
                 s.string("AGENTGATE_TOOL_PROGRESS", "reasoning_content"),
                 s.duration("AGENTGATE_UPSTREAM_CONNECT_TIMEOUT_SECONDS", 10),
                 s.duration("AGENTGATE_UPSTREAM_READ_TIMEOUT_SECONDS", 120),
-                sessionSettings(s)).validate();
+                sessionSettings(s),
+                s.duration("AGENTGATE_REQUEST_BODY_TIMEOUT_SECONDS", 30),
+                s.integer("AGENTGATE_UPSTREAM_MAX_LINE_BYTES", 32 * 1024 * 1024)).validate();
     }
 
     private static SessionSettings sessionSettings(Settings s) {
