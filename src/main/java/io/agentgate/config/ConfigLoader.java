@@ -49,7 +49,10 @@ public final class ConfigLoader {
                 s.integer("AGENTGATE_MAX_ITERATIONS", 20),
                 s.duration("AGENTGATE_UPSTREAM_CONNECT_TIMEOUT_SECONDS", 10),
                 s.duration("AGENTGATE_UPSTREAM_READ_TIMEOUT_SECONDS", 120),
-                sessionSettings(s)).validate();
+                sessionSettings(s),
+                new LifecycleSettings(
+                        s.duration("AGENTGATE_SHUTDOWN_GRACE_SECONDS", 10),
+                        s.duration("AGENTGATE_DB_TIMEOUT_SECONDS", 5))).validate();
     }
 
     private static SessionSettings sessionSettings(Settings s) {

@@ -30,7 +30,8 @@ public record GatewayConfig(
         int maxIterations,
         Duration upstreamConnectTimeout,
         Duration upstreamReadTimeout,
-        SessionSettings sessions) {
+        SessionSettings sessions,
+        LifecycleSettings lifecycle) {
 
     /** The model id served when no upstream is configured. */
     public static final String DEMO_MODEL = "demo";
@@ -81,6 +82,13 @@ public record GatewayConfig(
                 throw new IllegalArgumentException(
                         "AGENTGATE_MODEL must name the upstream model when AGENTGATE_UPSTREAM_BASE_URL is set");
             }
+        }
+        if (lifecycle.shutdownGrace().isNegative()) {
+            throw invalid("AGENTGATE_SHUTDOWN_GRACE_SECONDS", "must not be negative (0: end turns at once)",
+                    lifecycle.shutdownGrace().toMillis() / 1000.0);
+        }
+        if (lifecycle.dbTimeout().compareTo(LifecycleSettings.MIN_DB_TIMEOUT) < 0) {
+            throw invalid("AGENTGATE_DB_TIMEOUT_SECONDS", "must be at least 0.25", lifecycle.dbTimeout().toMillis() / 1000.0);
         }
         positive("AGENTGATE_SUSPEND_WINDOW_SECONDS", sessions.suspendWindow());
         if (sessions.idleTimeout().isNegative() || sessions.idleTimeout().isZero()) {
@@ -134,6 +142,7 @@ public record GatewayConfig(
                 + ", maxIterations=" + maxIterations
                 + ", upstreamConnectTimeout=" + upstreamConnectTimeout
                 + ", upstreamReadTimeout=" + upstreamReadTimeout
-                + ", sessions[" + sessions + "]]";
+                + ", sessions[" + sessions + "]"
+                + ", lifecycle[" + lifecycle + "]]";
     }
 }

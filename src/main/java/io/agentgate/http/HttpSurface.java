@@ -48,7 +48,7 @@ public final class HttpSurface {
         auth.setAsyncSupported(true);
         auth.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/v1/*");
 
-        context.addServlet("health", new HealthServlet(services.database()))
+        context.addServlet("health", new HealthServlet(services.database()::isReady, services.turns()::isDraining))
                 .addMapping("/health", "/health/ready");
         context.addServlet("metrics", new MetricsServlet(services.metrics()))
                 .addMapping("/metrics");

@@ -55,7 +55,6 @@ public final class SessionService implements AutoCloseable {
         this.leases = new LeaseKeeper(store, settings, instanceId);
         this.memory = new MemoryKeeper(store, leases, policy, model, modelId);
         this.prompts = new PromptAssembly(store);
-        leases.register();
         LeaseKeeper.Heartbeat heartbeat = leases.new Heartbeat();
         this.stopListener = new StopListener(listenerSource, this::stoppedElsewhere,
                 () -> workers.execute(heartbeat), leases.heartbeatInterval());
@@ -76,6 +75,8 @@ public final class SessionService implements AutoCloseable {
      * suspend window (the rule from before replicas: their owner cannot be told apart).
      */
     public StartupSuspension suspendAtStartup() {
+        // Joins the live instances first: the database may come up long after this service was built.
+        leases.register();
         StartupSuspension done = store.suspendAtStartup(leases.instanceId(), settings.suspendWindow());
         if (done.alone()) {
             log.info("Start-up as instance {}, alone on the database: suspended {} session(s) left in flight and {}"

@@ -38,9 +38,28 @@ public final class StandaloneServer implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         GatewayConfig config = ConfigLoader.load(ConfigLoader.layered(name -> null));
         StandaloneServer running = start(config);
+        // The launcher's own hook (a web application registers none): drain the turns, then stop the
+        // application (its embedded PostgreSQL last), then the connectors.
         Runtime.getRuntime().addShutdownHook(new Thread(running::close, "agentgate-shutdown"));
+        if (Boolean.getBoolean(STOP_WITH_PARENT)) {
+            stopWithParent();
+        }
         log.info("agentgate listening on {} (OpenAI base URL {}v1)", running.baseUri(), running.baseUri());
         running.server.join();
+    }
+
+    /**
+     * Set by {@code mvn -Prun}: the gateway belongs to the command that started it. Ctrl-C reaches both
+     * (one process group); a SIGTERM to Maven alone kills Maven without passing it on, so the gateway
+     * watches its parent and stops with it instead of running on reparented to PID 1.
+     */
+    static final String STOP_WITH_PARENT = "agentgate.stopWithParent";
+
+    private static void stopWithParent() {
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+            log.info("The command that started the gateway (pid {}) ended; stopping", parent.pid());
+            System.exit(0);
+        }));
     }
 
     /** Starts on {@code config.port()}; port 0 picks a free one (see {@link #baseUri()}). */

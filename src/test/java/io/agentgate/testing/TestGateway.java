@@ -55,7 +55,17 @@ public final class TestGateway implements AutoCloseable {
             Map<String, Object> attributes = model == null
                     ? Map.of()
                     : Map.of(GatewayBootstrap.MODEL_ATTRIBUTE, model);
-            return new TestGateway(StandaloneServer.start(config, attributes), config);
+            StandaloneServer server = StandaloneServer.start(config, attributes);
+            // The database connects in the background: tests start once the gateway is ready.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!server.gateway().database().isReady()) {
+                if (System.nanoTime() > deadline) {
+                    server.close();
+                    throw new IllegalStateException("the gateway's database was not ready within 60 s");
+                }
+                Thread.sleep(20);
+            }
+            return new TestGateway(server, config);
         } catch (Exception e) {
             throw new IllegalStateException("gateway did not start", e);
         }
