@@ -49,6 +49,8 @@ public class GatewayBootstrap implements ServletContextListener {
     private static final Logger log = LoggerFactory.getLogger(GatewayBootstrap.class);
     /** After the grace period, how long cancelled turns and their responses get to end. */
     private static final Duration RESPONSES_WAIT = Duration.ofSeconds(5);
+    /** The longest start-up waits for a database that is on its way (initdb and first start included). */
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
 
     private volatile Gateway gateway;
     private ModelClient ownModel;
@@ -116,7 +118,14 @@ public class GatewayBootstrap implements ServletContextListener {
         HttpSurface.register(context, new HttpSurface.Services(config, database, metrics, model.modelIds(), turns,
                 sessions, agentExecutor, keepalives, secrets));
         servicesBuilt.countDown();
-        log.info("agentgate started (model: {}); ready once the database is", String.join(", ", model.modelIds()));
+        // The context serves once this returns: wait while the database is on its way (a redeployed copy
+        // joining the running embedded server is ready before its first request), not while it is away.
+        if (database.awaitStartup(STARTUP_WAIT)) {
+            log.info("agentgate ready (model: {})", String.join(", ", model.modelIds()));
+        } else {
+            log.warn("agentgate started without its database (model: {}): /health/ready answers 503 and turns fail"
+                    + " with database_unavailable until it is reachable", String.join(", ", model.modelIds()));
+        }
     }
 
     @Override

@@ -51,7 +51,8 @@ public final class Database implements AutoCloseable {
     private volatile State state = State.CONNECTING;
     private volatile long checkStartedNanos;
     private volatile EmbeddedPostgresServer embedded;
-    private String lastProblem = "";
+    private volatile String lastProblem = "";
+    private String lastProblemKind = "";
 
     private Database(GatewayConfig config, Runnable onMigrated) {
         this.config = config;
@@ -92,6 +93,25 @@ public final class Database implements AutoCloseable {
         return database;
     }
 
+    /**
+     * Waits until the database is ready, but only while it is getting there: returns as soon as the
+     * watcher met a problem (nothing listening, the data directory held by another process), so a
+     * gateway without its database starts at once, while one joining a running server (a hot
+     * redeploy) or starting its own is ready before its first request. Returns whether it is ready.
+     */
+    public boolean awaitStartup(Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!isReady() && lastProblem.isEmpty() && state != State.CLOSED && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return isReady();
+    }
+
     /** Pooled connections; failing at once with an {@link SQLException} while the database is not ready. */
     public DataSource dataSource() {
         return gate;
@@ -101,7 +121,7 @@ public final class Database implements AutoCloseable {
      * Connections of their own, outside the pool, for a task that holds one for the instance's life
      * (LISTEN); {@code applicationName} shows in {@code pg_stat_activity}.
      */
-    public DataSource unpooledDataSource(String applicationName) {
+    public synchronized DataSource unpooledDataSource(String applicationName) {
         PGSimpleDataSource direct = configure(new PGSimpleDataSource());
         direct.setApplicationName(applicationName);
         direct.setTcpKeepAlive(true);
@@ -185,6 +205,7 @@ public final class Database implements AutoCloseable {
         if (state == State.MIGRATED) {
             state = State.READY;
             lastProblem = "";
+            lastProblemKind = "";
             log.info("Database ready");
         }
     }
@@ -200,13 +221,14 @@ public final class Database implements AutoCloseable {
             ok = c.isValid((int) Math.max(1, READINESS_BUDGET.toSeconds()));
         } catch (SQLException e) {
             ok = false;
-            lastProblemIs(e.getMessage());
+            lastProblemIs(e.getClass().getName(), e.getMessage());
         } finally {
             checkStartedNanos = 0;
         }
         if (ok && state == State.UNREACHABLE) {
             state = State.READY;
             lastProblem = "";
+            lastProblemKind = "";
             log.info("Database reachable again");
         } else if (!ok) {
             markUnreachable(lastProblem);
@@ -229,21 +251,24 @@ public final class Database implements AutoCloseable {
         String message = e instanceof EmbeddedPostgresServer.DataDirectoryBusy
                 ? "waiting for the data directory: " + e.getMessage()
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
-        if (lastProblemIs(message)) {
+        if (lastProblemIs(e.getClass().getName(), message)) {
             log.warn("Database not ready ({}); retrying every {} ms", message, CHECK_EVERY.toMillis());
             log.debug("Database problem", e);
         }
     }
 
-    /** Records the latest problem; true when it differs from the one before (logged once, not twice a second). */
-    private boolean lastProblemIs(String message) {
-        String m = message == null ? "" : message;
-        boolean changed = !m.equals(lastProblem);
-        lastProblem = m;
+    /**
+     * Records the latest problem; true when its kind differs from the one before, so an outage is
+     * logged once rather than twice a second (the messages carry timings that change every time).
+     */
+    private boolean lastProblemIs(String kind, String message) {
+        boolean changed = !kind.equals(lastProblemKind);
+        lastProblemKind = kind;
+        lastProblem = message == null ? kind : message;
         return changed;
     }
 
-    private void usePort(int port) {
+    private synchronized void usePort(int port) {
         connections.setPortNumbers(new int[] {port});
         unpooled.forEach(d -> d.setPortNumbers(new int[] {port}));
     }
