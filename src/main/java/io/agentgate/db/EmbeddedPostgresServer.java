@@ -243,7 +243,7 @@ final class EmbeddedPostgresServer {
     /** zonky's binaries for this machine, unpacked once into the temporary directory (as zonky lays them out). */
     private static Path binaries() throws IOException {
         byte[] archive;
-        try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system(), machine())) {
+        try (InputStream in = archive()) {
             archive = in.readAllBytes();
         }
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg", "PG-" + md5(archive));
@@ -284,14 +284,18 @@ final class EmbeddedPostgresServer {
         return dir;
     }
 
-    private static String system() {
+    /**
+     * The binaries archive for this machine, looked up through this class's own loader first: in a
+     * web application that is the WAR's copy (zonky's resolver searches every loader up the chain and
+     * refuses two copies, which an embedding container's class path may add).
+     */
+    private static InputStream archive() throws IOException {
         String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
-        return os.contains("mac") ? "Darwin" : os.contains("win") ? "Windows" : "Linux";
-    }
-
-    private static String machine() {
-        String arch = System.getProperty("os.arch");
-        return "amd64".equals(arch) ? "x86_64" : ArchUtils.normalize(arch);
+        String system = os.contains("mac") ? "Darwin" : os.contains("win") ? "Windows" : "Linux";
+        String machine = ArchUtils.normalize(System.getProperty("os.arch"));
+        InputStream own = EmbeddedPostgresServer.class.getClassLoader()
+                .getResourceAsStream("postgres-" + system.toLowerCase(Locale.ROOT) + "-" + machine + ".txz");
+        return own != null ? own : DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, machine);
     }
 
     private static String md5(byte[] bytes) {
