@@ -171,6 +171,8 @@ public class GatewayBootstrap implements ServletContextListener {
         if (running == null || running.turns().isDraining()) {
             return;
         }
+        // Turns cut from now on leave their sessions suspended (as after a crash).
+        running.stopping();
         Duration grace = running.config().lifecycle().shutdownGrace();
         log.info("Stopping agentgate: new turns are refused; turns in flight have {} s to finish",
                 grace.toMillis() / 1000.0);

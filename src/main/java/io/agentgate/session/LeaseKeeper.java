@@ -31,6 +31,8 @@ final class LeaseKeeper {
     private final UUID incarnation = UUID.randomUUID();
     /** Leases held by this JVM by run id: the heartbeat's list and /stop's cancellation targets. */
     private final Map<UUID, Cancellation> localRuns = new ConcurrentHashMap<>();
+    /** Set when the instance begins to stop: turns cut from then on leave their sessions suspended. */
+    private volatile boolean stopping;
 
     LeaseKeeper(SessionStore store, SessionSettings settings, String instanceId) {
         this.store = store;
@@ -48,6 +50,10 @@ final class LeaseKeeper {
             log.warn("Instance id {} was still live in the database: a restart within a lease after a crash,"
                     + " or another running gateway with the same AGENTGATE_INSTANCE_ID", owner);
         }
+    }
+
+    void stopping() {
+        stopping = true;
     }
 
     /** Leaves the live instances (a clean stop). */
@@ -109,15 +115,21 @@ final class LeaseKeeper {
             }
         }
 
-        /**
-         * Ends the lease without storing anything; {@code touch} counts the end as activity. A turn cut
-         * by this instance stopping leaves its session suspended, as a crash would.
-         */
+        /** Ends the lease without storing anything; {@code touch} counts the end as activity. */
         void release(boolean touch) {
+            localRuns.remove(runId);
+            store.release(state.sessionKey(), runId, touch, false);
+        }
+
+        /**
+         * Ends the lease of a turn that did not complete, as activity. A turn cut by this instance
+         * stopping leaves its session suspended, as a crash would.
+         */
+        void releaseUnfinished() {
             Cancellation cancellation = localRuns.remove(runId);
-            boolean shutDown = cancellation != null
+            boolean cutByShutdown = stopping || cancellation != null
                     && cancellation.reason().filter(r -> r == Cancellation.Reason.SHUTTING_DOWN).isPresent();
-            store.release(state.sessionKey(), runId, touch, shutDown);
+            store.release(state.sessionKey(), runId, true, cutByShutdown);
         }
     }
 

@@ -91,6 +91,15 @@ public final class SessionService implements AutoCloseable {
         return done;
     }
 
+    /**
+     * This instance is about to stop: a turn that ends from now on without completing (cancelled by
+     * the shutdown, or by its connection closing as the server stops) leaves its session suspended,
+     * as a crash would, so the conversation is never resumed past a cut turn, on any instance.
+     */
+    public void stopping() {
+        leases.stopping();
+    }
+
     /** A stop notification: cancels the run if it runs here (the heartbeat would find it later). */
     private void stoppedElsewhere(UUID runId) {
         if (leases.stopped(runId)) {

@@ -27,11 +27,13 @@ public final class StandaloneServer implements AutoCloseable {
 
     private final Server server;
     private final ServletContextHandler context;
+    private final GatewayBootstrap bootstrap;
     private final URI baseUri;
 
-    private StandaloneServer(Server server, ServletContextHandler context, URI baseUri) {
+    private StandaloneServer(Server server, ServletContextHandler context, GatewayBootstrap bootstrap, URI baseUri) {
         this.server = server;
         this.context = context;
+        this.bootstrap = bootstrap;
         this.baseUri = baseUri;
     }
 
@@ -80,7 +82,8 @@ public final class StandaloneServer implements AutoCloseable {
         serveWebRoot(context);
         context.setAttribute(GatewayBootstrap.CONFIG_ATTRIBUTE, config);
         attributes.forEach(context::setAttribute);
-        context.addEventListener(new GatewayBootstrap());
+        GatewayBootstrap bootstrap = new GatewayBootstrap();
+        context.addEventListener(bootstrap);
         server.setHandler(context);
         server.setStopAtShutdown(false);
         server.start();
@@ -89,7 +92,7 @@ public final class StandaloneServer implements AutoCloseable {
             throw new IllegalStateException("agentgate failed to start; see the log above");
         }
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        return new StandaloneServer(server, context, URI.create("http://" + host + ":" + connector.getLocalPort() + "/"));
+        return new StandaloneServer(server, context, bootstrap, URI.create("http://" + host + ":" + connector.getLocalPort() + "/"));
     }
 
     /**
@@ -118,13 +121,14 @@ public final class StandaloneServer implements AutoCloseable {
     }
 
     /**
-     * Stops the application before the connectors, as Tomcat does: the turns in flight are ended by the
-     * gateway stopping (their sessions suspended, their clients told), not by their connections closing.
+     * Stops the server. Jetty closes the connections before the application stops, so the gateway
+     * drains first, while its clients can still be told: turns finish within the grace period or end
+     * with a {@code shutdown} error frame, and the turns cut from then on leave their sessions suspended.
      */
     @Override
     public void close() {
+        bootstrap.drain();
         try {
-            context.stop();
             server.stop();
         } catch (Exception e) {
             log.warn("Server did not stop cleanly", e);
