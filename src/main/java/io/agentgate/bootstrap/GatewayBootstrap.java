@@ -136,17 +136,6 @@ public class GatewayBootstrap implements ServletContextListener {
         }
         gateway.keepalives().close();
         scheduler.shutdownNow();
-        // The turns ended (drain); their responses are being written on the agent threads: let them finish.
-        ExecutorService agents = gateway.agentExecutor();
-        agents.shutdown();
-        try {
-            if (!agents.awaitTermination(RESPONSES_WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                log.warn("Some agent tasks did not stop within {} s; interrupting them", RESPONSES_WAIT.toSeconds());
-                agents.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         // After the turns ended: their leases are released (sessions suspended) and the instance leaves.
         gateway.sessions().close();
         if (ownModel != null) {
@@ -179,6 +168,18 @@ public class GatewayBootstrap implements ServletContextListener {
         int left = running.turns().drain(grace, RESPONSES_WAIT);
         if (left > 0) {
             log.warn("{} turn(s) did not end within {} s of being told to stop", left, RESPONSES_WAIT.toSeconds());
+        }
+        // The turns ended; their last frames and bodies are written on the agent threads after that,
+        // and must be before a launcher closes the connections.
+        ExecutorService agents = running.agentExecutor();
+        agents.shutdown();
+        try {
+            if (!agents.awaitTermination(RESPONSES_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                log.warn("Some agent tasks did not stop within {} s; interrupting them", RESPONSES_WAIT.toSeconds());
+                agents.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
