@@ -116,7 +116,7 @@ public class GatewayBootstrap implements ServletContextListener {
         gateway = new Gateway(config, database, model, tools, agentExecutor, keepalives, metrics, sessions, turns);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         HttpSurface.register(context, new HttpSurface.Services(config, database, metrics, model.modelIds(), turns,
-                sessions, agentExecutor, keepalives, secrets));
+                sessions, agentExecutor, keepalives, scheduler, secrets));
         servicesBuilt.countDown();
         // The context serves once this returns: wait while the database is on its way (a redeployed copy
         // joining the running embedded server is ready before its first request), not while it is away.
