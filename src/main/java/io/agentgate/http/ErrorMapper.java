@@ -24,29 +24,40 @@ final class ErrorMapper {
 
     /**
      * What the client is told of a failed turn; empty when nobody is there to tell, or nobody should
-     * be. Every answer says {@code x-should-retry: false}: the same request cannot succeed (400, 409
-     * busy), or the gateway already retried what a retry could fix (429, 5xx, connection failures);
-     * otherwise the SDKs' default retries (two more tries of 408, 409, 429, 5xx) would triple each
-     * upstream failure: the gateway's retries are the only ones.
+     * be. Every answer but a 503 says {@code x-should-retry: false}: the same request cannot succeed
+     * (400, 409 busy), or the gateway already retried what a retry could fix (429, 5xx, connection
+     * failures); otherwise the SDKs' default retries (two more tries of 408, 409, 429, 5xx) would
+     * triple each upstream failure: the gateway's retries are the only ones. A 503 (stopping,
+     * database unavailable) is temporary and left to the SDKs' retries.
      */
     Optional<HttpError> of(TurnFailure failure) {
         return switch (failure) {
             case TurnFailure.SessionBusy busy -> Optional.of(sessionBusy(busy.sessionKey()));
             case TurnFailure.MissingNewInput missing -> Optional.of(new HttpError(400,
                     ApiError.invalidRequest(SessionProtocol.MISSING_NEW_INPUT_TEXT, "messages")).noRetry());
-            case TurnFailure.SessionUnavailable unavailable -> Optional.of(new HttpError(500,
-                    ApiError.of("The session could not be loaded.", "server_error", null, "session_error")).noRetry());
+            case TurnFailure.SessionUnavailable unavailable -> Optional.of(failure(FailureKind.DATABASE_UNAVAILABLE,
+                    "The session could not be loaded: the database is unavailable. Retry shortly."));
             case TurnFailure.Failed failed when failed.upstreamStatus() != 0 -> Optional.of(upstreamStatus(failed));
-            case TurnFailure.Failed failed -> Optional.of(failure(failed.kind(), failed.message()).noRetry());
+            case TurnFailure.Failed failed -> Optional.of(noRetryUnlessUnavailable(failure(failed.kind(),
+                    failed.message())));
             case TurnFailure.Cancelled cancelled -> cancelled.reason() == Cancellation.Reason.STOPPED
                     ? Optional.of(failure(FailureKind.CANCELLED, "Stopped by /stop. " + SessionProtocol.STOPPED_TEXT))
-                    // The client left, or the gateway is going down: the stream just ends (see docs/agent.md).
+                    // The client left (or a deadline passed): nobody is there to read it (see docs/agent.md).
+                    // A turn the gateway's shutdown ended arrives as a Failed of kind SHUTDOWN instead.
                     : Optional.empty();
         };
     }
 
     HttpError of(ChatFailure failure) {
         return failure(failure.kind(), failure.getMessage());
+    }
+
+    /**
+     * Adds {@code x-should-retry: false} except to a 503 (the gateway stopping, its database away):
+     * that one is temporary, another instance may answer, and its {@code Retry-After} says when.
+     */
+    private static HttpError noRetryUnlessUnavailable(HttpError error) {
+        return error.status() == 503 ? error : error.noRetry();
     }
 
     /** 409 without retries: the SDKs retry 409 by default, which only keeps a busy session busier. */
@@ -82,8 +93,9 @@ final class ErrorMapper {
         return error.noRetry();
     }
 
+    /** A turn refused because the gateway is stopping (or its executor is gone). */
     HttpError shuttingDown() {
-        return new HttpError(503, ApiError.of("The gateway is shutting down.", "server_error", null, "unavailable"));
+        return failure(FailureKind.SHUTDOWN, io.agentgate.turn.TurnRunner.SHUTTING_DOWN_MESSAGE);
     }
 
     HttpError requestTooLarge(long maxBytes) {
@@ -144,6 +156,7 @@ final class ErrorMapper {
             case AGENT_ERROR, INTERRUPTED -> 500;
             case TIMEOUT -> 504;
             case CANCELLED -> 499;
+            case SHUTDOWN, DATABASE_UNAVAILABLE -> 503;
         };
     }
 
@@ -154,6 +167,7 @@ final class ErrorMapper {
             case AGENT_ERROR, INTERRUPTED -> "server_error";
             case TIMEOUT -> "timeout";
             case CANCELLED -> "cancelled";
+            case SHUTDOWN, DATABASE_UNAVAILABLE -> "server_error";
         };
     }
 }
