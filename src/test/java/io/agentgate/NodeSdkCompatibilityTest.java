@@ -67,11 +67,7 @@ class NodeSdkCompatibilityTest {
      */
     @Test
     void openaiNodeDefaultRetriesDoNotMultiplyUpstreamCalls() throws Exception {
-        assumeTrue(commandWorks("node", "--version") && commandWorks("npm", "--version"),
-                "node and npm are needed for this check");
-        installSdk();
-        Path script = SDK_DIR.resolve("retry-check.mjs");
-        Files.copy(Path.of("src/test/node/retry-check.mjs"), script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path script = nodeScript("retry-check.mjs");
         try (FakeUpstream upstream = FakeUpstream.start();
              TestGateway gateway = TestGateway.start(upstream.gatewaySettings())) {
             String base = gateway.baseUri() + "v1";
@@ -109,11 +105,7 @@ class NodeSdkCompatibilityTest {
      */
     @Test
     void openaiNodeRunToolsCallsTheClientsFunction() throws Exception {
-        assumeTrue(commandWorks("node", "--version") && commandWorks("npm", "--version"),
-                "node and npm are needed for this check");
-        installSdk();
-        Path script = SDK_DIR.resolve("run-tools.mjs");
-        Files.copy(Path.of("src/test/node/run-tools.mjs"), script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path script = nodeScript("run-tools.mjs");
         try (FakeUpstream upstream = FakeUpstream.start();
              TestGateway gateway = TestGateway.start(upstream.gatewaySettings())) {
             String base = gateway.baseUri() + "v1";
@@ -133,6 +125,16 @@ class NodeSdkCompatibilityTest {
             assertTrue(transcript.contains("\"tool_call_id\":\"call_n1\"") && transcript.contains("sunny, 24 C in Paris")
                     && transcript.contains("Sunny in Paris."), transcript);
         }
+    }
+
+    /** The SDK installed and this script of src/test/node beside it, ready to run. */
+    private static Path nodeScript(String name) throws Exception {
+        assumeTrue(commandWorks("node", "--version") && commandWorks("npm", "--version"),
+                "node and npm are needed for this check");
+        installSdk();
+        Path script = SDK_DIR.resolve(name);
+        Files.copy(Path.of("src/test/node", name), script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return script;
     }
 
     private static JsonObject nodeRun(Path script, String base, String mode) throws Exception {
