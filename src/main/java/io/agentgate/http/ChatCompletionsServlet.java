@@ -69,7 +69,8 @@ final class ChatCompletionsServlet extends HttpServlet {
         CompletionId id = CompletionId.fresh(request.model());
         Cancellation cancellation = new Cancellation();
         TurnResponse response = request.streaming()
-                ? new StreamingResponse(async, id, cancellation, keepalives, errors, sessionSettings)
+                ? new StreamingResponse(async, id, cancellation, keepalives, errors, sessionSettings,
+                        request.options().includeUsage())
                 // Nothing is written until the end, so the container cannot notice a client that left.
                 : new WholeResponse(async, id, cancellation, errors, sessionSettings, closedConnections.watch(req,
                         () -> cancellation.cancel(Cancellation.Reason.CLIENT_GONE)));
