@@ -3,6 +3,8 @@ package io.agentgate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentgate.chat.Usage;
+import io.agentgate.llm.ModelReply;
 import io.agentgate.testing.ErrorPages;
 import io.agentgate.testing.FakeModel;
 import io.agentgate.testing.LogCapture;
@@ -108,6 +110,59 @@ class HostileInputTest {
 
             HttpResponse<String> next = gateway.postJson("/v1/chat/completions", HELLO, "X-Session-Key", "nul-key");
             assertEquals(200, next.statusCode(), next.body());
+        }
+    }
+
+    /**
+     * A NUL in the model's answer reaches the client as sent, is stored as U+FFFD (PostgreSQL text
+     * cannot hold it), and the session's next turn runs at once instead of finding the lease held.
+     */
+    @Test
+    void nulFromTheModelIsStoredAsReplacementAndTheKeyStaysUsable() throws Exception {
+        FakeModel model = FakeModel.forSessions()
+                .enqueue(new ModelReply("a\u0000b", List.of(), "stop", Usage.of(1, 1)));
+        try (TestGateway gateway = TestGateway.start(Map.of(), model)) {
+            HttpResponse<String> first = gateway.postJson("/v1/chat/completions", HELLO, "X-Session-Key", "model-nul");
+            assertEquals(200, first.statusCode(), first.body());
+            assertTrue(first.body().contains("a\\u0000b"), first.body());
+            HttpResponse<String> second = gateway.postJson("/v1/chat/completions", HELLO, "X-Session-Key", "model-nul");
+            assertEquals(200, second.statusCode(), second.body());
+            HttpResponse<String> transcript = gateway.get("/v1/sessions/model-nul/transcript");
+            assertEquals(200, transcript.statusCode(), transcript.body());
+            assertTrue(transcript.body().contains("a\uFFFDb"), transcript.body());
+        }
+    }
+
+    /**
+     * A Cyrillic key sent as UTF-8 in the header is the same key percent-encoded as UTF-8 in the
+     * path, and the answer's header carries the same bytes back.
+     */
+    @Test
+    void aCyrillicSessionKeyIsTheSameInTheHeaderAndThePath() throws Exception {
+        String key = "ключ-сессии";
+        try (TestGateway gateway = TestGateway.start(Map.of(), FakeModel.forSessions())) {
+            byte[] head = ("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Connection: close\r\nContent-Length: " + HELLO.length() + "\r\nX-Session-Key: ")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+            request.writeBytes(head);
+            request.writeBytes(key.getBytes(StandardCharsets.UTF_8));
+            request.writeBytes(("\r\n\r\n" + HELLO).getBytes(StandardCharsets.ISO_8859_1));
+            RawHttp.Response answer = RawHttp.exchange(gateway.baseUri(), request.toByteArray());
+            assertEquals(200, answer.status(), answer.body());
+            assertEquals(key, new String(answer.headers().get("x-session-key").getBytes(StandardCharsets.ISO_8859_1),
+                    StandardCharsets.UTF_8), "the key's UTF-8 bytes echoed");
+
+            String encoded = java.net.URLEncoder.encode(key, StandardCharsets.UTF_8);
+            HttpResponse<String> session = gateway.get("/v1/sessions/" + encoded);
+            assertEquals(200, session.statusCode(), session.body());
+            assertTrue(session.body().contains("\"session_key\":\"" + key + "\""), session.body());
+            assertEquals(200, gateway.get("/v1/runs?session_key=" + encoded).statusCode());
+            assertTrue(gateway.get("/v1/runs?session_key=" + encoded).body().contains(key));
+
+            RawHttp.Response notUtf8 = RawHttp.post(gateway.baseUri(), "/v1/chat/completions",
+                    HELLO.getBytes(StandardCharsets.UTF_8), "X-Session-Key: \u00ff\u00fe");
+            ErrorPages.assertJsonError(notUtf8, 400, "a key that is not UTF-8");
         }
     }
 
