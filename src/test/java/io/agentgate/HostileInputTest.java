@@ -207,6 +207,20 @@ class HostileInputTest {
         }
     }
 
+    /** Listening beyond loopback without an API key is said at start-up, with what it means. */
+    @Test
+    void listeningBeyondLoopbackWithoutAKeyIsAWarningAtStartUp() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            try (TestGateway open = TestGateway.start(Map.of("AGENTGATE_HOST", "0.0.0.0"))) {
+                assertTrue(log.linesAtInfoOrAbove().stream().anyMatch(line -> line.contains("AGENTGATE_API_KEY")
+                        && line.contains("not on loopback will be refused")), String.join("\n", log.linesAtInfoOrAbove()));
+            }
+        }
+        try (LogCapture log = new LogCapture(); TestGateway local = TestGateway.start()) {
+            assertTrue(log.linesAtInfoOrAbove().stream().noneMatch(line -> line.contains("not on loopback")));
+        }
+    }
+
     /** Every status Jetty raises itself in the standalone server is an OpenAI JSON error. */
     @Test
     void containerErrorsAreJsonInTheStandaloneServer() throws Exception {

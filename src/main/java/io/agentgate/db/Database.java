@@ -1,8 +1,8 @@
 package io.agentgate.db;
 
+import io.agentgate.security.Secrets;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.agentgate.config.ConfigLoader;
 import io.agentgate.config.GatewayConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -128,7 +128,7 @@ public final class Database implements AutoCloseable {
         hc.setMaximumPoolSize(size);
         hc.setMinimumIdle(Math.min(2, size));
         hc.setConnectionTimeout(10_000);
-        log.info("Connecting to {}", ConfigLoader.redactUrl(url));
+        log.info("Connecting to {}", Secrets.redactUrl(url));
         return new HikariDataSource(hc);
     }
 
