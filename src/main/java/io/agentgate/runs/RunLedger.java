@@ -11,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code runs} table. A lost ledger write must not fail the client's request, so database
- * errors are logged and swallowed here, and only here.
+ * The {@code runs} table. A run whose start cannot be recorded does not run (the caller refuses it as
+ * {@code database_unavailable}); a lost end is reported to the caller, which then never tells the
+ * client a success.
  */
 final class RunLedger {
 
@@ -30,7 +31,8 @@ final class RunLedger {
         this.instanceId = instanceId;
     }
 
-    void started(RunStart run) {
+    /** Records the start; a run that cannot be recorded must not run (no answer without its record). */
+    void started(RunStart run) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement(
                      "INSERT INTO runs (run_id, session_key, session_id, model, streaming, instance_id)"
@@ -44,6 +46,7 @@ final class RunLedger {
             st.executeUpdate();
         } catch (SQLException e) {
             log.warn("Could not record the start of run {}: {}", run.runId(), e.getMessage());
+            throw e;
         }
     }
 
@@ -77,7 +80,8 @@ final class RunLedger {
         }
     }
 
-    void ended(RunStart run, String outcome, String errorMessage, Usage usage) {
+    /** Records the end; false when the database did not take it (the row stays open for the interrupted sweep). */
+    boolean ended(RunStart run, String outcome, String errorMessage, Usage usage) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement(
                      "UPDATE runs SET ended_at = now(), outcome = ?, error_message = ?,"
@@ -89,8 +93,10 @@ final class RunLedger {
             st.setInt(4, usage.completionTokens());
             st.setObject(5, run.runId());
             st.executeUpdate();
+            return true;
         } catch (SQLException e) {
             log.warn("Could not record the end of run {} ({}): {}", run.runId(), outcome, e.getMessage());
+            return false;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.agentgate.runs;
 
+import io.agentgate.chat.ChatFailure;
 import io.agentgate.chat.FailureKind;
 import io.agentgate.chat.Usage;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,8 +38,17 @@ public final class RunTracker {
         metrics.interrupted(ledger.closeOrphaned(false));
     }
 
+    /**
+     * Records the start of a run.
+     *
+     * @throws ChatFailure of kind {@link FailureKind#DATABASE_UNAVAILABLE} when it cannot be recorded
+     */
     public Run begin(RunStart start) {
-        ledger.started(start);
+        try {
+            ledger.started(start);
+        } catch (java.sql.SQLException e) {
+            throw new ChatFailure(FailureKind.DATABASE_UNAVAILABLE, "The run could not be recorded.", e);
+        }
         metrics.started();
         return new Run(start);
     }
@@ -57,20 +67,23 @@ public final class RunTracker {
             return start;
         }
 
-        public void completed(Usage usage) {
-            end(COMPLETED, null, usage);
+        /** Returns false when the database did not record it. */
+        public boolean completed(Usage usage) {
+            return end(COMPLETED, null, usage);
         }
 
-        /** {@code message} is what the client was told (never upstream internals). */
-        public void failed(FailureKind kind, String message) {
-            end(kind.code(), message, Usage.ZERO);
+        /** {@code message} is what the client was told (never upstream internals). Returns false when not recorded. */
+        public boolean failed(FailureKind kind, String message) {
+            return end(kind.code(), message, Usage.ZERO);
         }
 
-        private void end(String outcome, String message, Usage usage) {
-            if (ended.compareAndSet(false, true)) {
-                ledger.ended(start, outcome, message, usage == null ? Usage.ZERO : usage);
-                metrics.ended(outcome);
+        private boolean end(String outcome, String message, Usage usage) {
+            if (!ended.compareAndSet(false, true)) {
+                return true;
             }
+            // Counted whatever the database says: the metric is what this process saw.
+            metrics.ended(outcome);
+            return ledger.ended(start, outcome, message, usage == null ? Usage.ZERO : usage);
         }
     }
 }
