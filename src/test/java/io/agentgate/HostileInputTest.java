@@ -67,8 +67,17 @@ class HostileInputTest {
                     }
                 }, 0, 1, TimeUnit.SECONDS);
                 Thread.sleep(1_500);
+                Map<Thread, StackTraceElement[]> threads = Thread.getAllStackTraces();
+                long jettyThreads = threads.keySet().stream().filter(t -> t.getName().startsWith("qtp")).count();
+                long reading = threads.entrySet().stream().filter(e -> e.getKey().getName().startsWith("qtp"))
+                        .filter(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().contains("read")
+                                && f.getClassName().contains("HttpInput") || f.getClassName().contains("ServletChannel")
+                                && f.getMethodName().equals("handle"))).count();
+                System.out.println("Jetty threads with " + slowClients + " slow bodies in flight: " + jettyThreads
+                        + ", of which in a request or a read: " + reading);
 
                 HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+                long probesStarted = System.nanoTime();
                 for (int i = 0; i < 4; i++) {
                     HttpResponse<String> health = probe.send(HttpRequest.newBuilder(gateway.uri("/health"))
                             .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
@@ -80,6 +89,8 @@ class HostileInputTest {
                             HttpResponse.BodyHandlers.ofString());
                     assertEquals(200, completion.statusCode(), completion.body());
                 }
+                System.out.printf("4 x (health + completion) with slow bodies in flight: %.0f ms%n",
+                        (System.nanoTime() - probesStarted) / 1e6);
 
                 for (Socket socket : slow) {
                     socket.setSoTimeout(10_000);
