@@ -106,8 +106,10 @@ public final class OpenAiCompatibleClient implements ModelClient {
             if (status / 100 != 2) {
                 String raw = readErrorBody(body);
                 throw UpstreamFailure.status(status,
-                        UpstreamErrors.clientMessage("HTTP " + status, raw, settings.apiKey()), raw);
+                        UpstreamErrors.clientMessage("HTTP " + status, raw, settings.apiKey()), raw,
+                        response.headers().firstValue("Retry-After").orElse(null));
             }
+            sink.answering();
             return readStream(body, sink);
         } finally {
             // Aborts the exchange when we stop early (cancel, timeout, error); a no-op after the end.
