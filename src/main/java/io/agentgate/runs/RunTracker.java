@@ -47,6 +47,9 @@ public final class RunTracker {
         try {
             ledger.started(start);
         } catch (java.sql.SQLException e) {
+            // Not in the table (that is what failed), but counted: /metrics shows every turn's ending.
+            metrics.started();
+            metrics.ended(FailureKind.DATABASE_UNAVAILABLE.code());
             throw new ChatFailure(FailureKind.DATABASE_UNAVAILABLE, "The run could not be recorded.", e);
         }
         metrics.started();
