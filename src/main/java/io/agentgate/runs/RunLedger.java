@@ -1,5 +1,6 @@
 package io.agentgate.runs;
 
+import io.agentgate.chat.StorableText;
 import io.agentgate.chat.FailureKind;
 import io.agentgate.chat.Usage;
 import java.sql.Connection;
@@ -86,8 +87,8 @@ final class RunLedger {
                      "UPDATE runs SET ended_at = now(), outcome = ?, error_message = ?,"
                              + " prompt_tokens = ?, completion_tokens = ? WHERE run_id = ?")) {
             st.setString(1, outcome);
-            st.setString(2, errorMessage == null || errorMessage.length() <= MAX_ERROR_CHARS
-                    ? errorMessage : errorMessage.substring(0, MAX_ERROR_CHARS));
+            st.setString(2, StorableText.of(errorMessage == null || errorMessage.length() <= MAX_ERROR_CHARS
+                    ? errorMessage : errorMessage.substring(0, MAX_ERROR_CHARS)));
             st.setInt(3, usage.promptTokens());
             st.setInt(4, usage.completionTokens());
             st.setObject(5, run.runId());
