@@ -82,8 +82,9 @@ public class GatewayBootstrap implements ServletContextListener {
         // Before any request: a conversation in flight when the gateway last stopped must start fresh.
         sessions.suspendRecentlyActive();
 
-        TurnRunner turns = new TurnRunner(agent, sessions, new RunTracker(database.dataSource(), metrics), secrets);
-        gateway = new Gateway(config, database, model, tools, agentExecutor, keepalives, metrics, sessions, turns);
+        RunTracker runs = new RunTracker(database.dataSource(), metrics);
+        TurnRunner turns = new TurnRunner(agent, sessions, runs, secrets);
+        gateway = new Gateway(config, database, model, tools, agentExecutor, keepalives, metrics, sessions, runs, turns);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         HttpSurface.register(context, new HttpSurface.Services(config, database, metrics, model.modelIds(), turns,
                 sessions, agentExecutor, keepalives, secrets));
@@ -113,6 +114,8 @@ public class GatewayBootstrap implements ServletContextListener {
             ownModel.close();
             ownModel = null;
         }
+        // Every run ended above; its record is written before the database goes away.
+        gateway.runs().close();
         gateway.database().close();
         gateway.metrics().close();
         event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);

@@ -3,30 +3,44 @@ package io.agentgate.runs;
 import io.agentgate.chat.FailureKind;
 import io.agentgate.chat.Usage;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
 /**
  * Records every agent run in the {@code runs} table and in metrics. The entry point of this
  * package: {@link #begin(RunStart)} returns a {@link Run} that is ended exactly once. Outcomes are
- * {@value #COMPLETED} or a {@link FailureKind#code()}.
+ * {@value #COMPLETED} or a {@link FailureKind#code()}. Metrics count at once; the table is written
+ * behind the request by a {@link RunWriter} (see there for what a crash can lose), which
+ * {@link #close()} drains: close this before the database.
  */
-public final class RunTracker {
+public final class RunTracker implements AutoCloseable {
 
     static final String COMPLETED = "completed";
 
-    private final RunLedger ledger;
+    private final RunWriter writer;
     private final RunMetrics metrics;
 
     public RunTracker(DataSource dataSource, MeterRegistry registry) {
-        this.ledger = new RunLedger(dataSource);
+        this.writer = new RunWriter(dataSource, registry);
         this.metrics = new RunMetrics(registry);
     }
 
     public Run begin(RunStart start) {
-        ledger.started(start);
+        writer.started(start);
         metrics.started();
         return new Run(start);
+    }
+
+    /** Waits (at most {@code timeout}) until every run record queued so far is in the table. */
+    public boolean awaitWritten(Duration timeout) throws InterruptedException {
+        return writer.flush(timeout);
+    }
+
+    /** Writes the run records still queued and stops the writer. */
+    @Override
+    public void close() {
+        writer.close();
     }
 
     /** One run in flight. Only the first ending counts; later ones are ignored. */
@@ -54,7 +68,7 @@ public final class RunTracker {
 
         private void end(String outcome, String message, Usage usage) {
             if (ended.compareAndSet(false, true)) {
-                ledger.ended(start, outcome, message, usage == null ? Usage.ZERO : usage);
+                writer.ended(start.runId(), outcome, message, usage == null ? Usage.ZERO : usage);
                 metrics.ended(outcome);
             }
         }
