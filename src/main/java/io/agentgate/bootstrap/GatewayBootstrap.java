@@ -87,7 +87,7 @@ public class GatewayBootstrap implements ServletContextListener {
         gateway = new Gateway(config, database, model, tools, agentExecutor, keepalives, metrics, sessions, runs, turns);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         HttpSurface.register(context, new HttpSurface.Services(config, database, metrics, model.modelIds(), turns,
-                sessions, agentExecutor, keepalives, secrets));
+                runs, sessions, agentExecutor, keepalives, secrets));
         log.info("agentgate ready (model: {})", String.join(", ", model.modelIds()));
     }
 

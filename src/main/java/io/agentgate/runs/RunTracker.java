@@ -20,10 +20,17 @@ public final class RunTracker implements AutoCloseable {
 
     private final RunWriter writer;
     private final RunMetrics metrics;
+    private final RunQueries queries;
 
     public RunTracker(DataSource dataSource, MeterRegistry registry) {
         this.writer = new RunWriter(dataSource, registry);
         this.metrics = new RunMetrics(registry);
+        this.queries = new RunQueries(dataSource, writer);
+    }
+
+    /** The read-only listing ({@code GET /v1/runs}); it sees every run this instance has queued. */
+    public RunQueries queries() {
+        return queries;
     }
 
     public Run begin(RunStart start) {
