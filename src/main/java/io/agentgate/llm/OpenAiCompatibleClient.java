@@ -2,12 +2,8 @@ package io.agentgate.llm;
 
 import io.agentgate.chat.ContentSink;
 import io.agentgate.chat.FailureKind;
-import io.agentgate.api.JsonP;
 import jakarta.json.JsonException;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -132,12 +128,10 @@ public final class OpenAiCompatibleClient implements ModelClient {
                 if (data.equals("[DONE]")) {
                     break;
                 }
-                JsonObject chunk = parse(data);
-                if (chunk.containsKey("error")) {
+                if (!accept(reply, data)) {
                     throw UpstreamFailure.errorFrame(
                             UpstreamErrors.clientMessage("stream error", data, settings.apiKey()), data);
                 }
-                reply.accept(chunk);
                 if (!events.hasBuffered()) {
                     sink.flush(); // the next read may wait: what was held back goes out first
                 }
@@ -157,10 +151,11 @@ public final class OpenAiCompatibleClient implements ModelClient {
         return reply.reply();
     }
 
-    private static JsonObject parse(String data) throws UpstreamFailure {
-        try (JsonReader reader = JsonP.PROVIDER.createReader(new StringReader(data))) {
-            return reader.readObject();
-        } catch (JsonException | IllegalStateException e) {
+    /** Takes one chunk; false for an error frame. */
+    private static boolean accept(ReplyAssembler reply, String data) throws UpstreamFailure {
+        try {
+            return reply.accept(data);
+        } catch (JsonException e) {
             throw UpstreamFailure.fatal(FailureKind.UPSTREAM_ERROR,
                     "Upstream model error (malformed stream data).", e);
         }
