@@ -43,7 +43,8 @@ public class SessionProbe {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
         try (Database db = Database.start(config);
-             SessionService sessions = new SessionService(db.dataSource(), new DemoModel(GatewayConfig.DEMO_MODEL, Duration.ZERO),
+             SessionService sessions = new SessionService(db.dataSource(), db.unpooledDataSource("session-probe"),
+                     "session-probe", new DemoModel(GatewayConfig.DEMO_MODEL, Duration.ZERO),
                      config.model(), config.sessions(), scheduler, workers)) {
             String result = switch (args[0]) {
                 case "ops" -> ops(db.dataSource(), sessions, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
@@ -119,7 +120,7 @@ public class SessionProbe {
                         + "SELECT 'bench-suspend-' || g, gen_random_uuid(), now()" + rows,
                 "VACUUM ANALYZE sessions");
         long t0 = System.nanoTime();
-        int suspended = sessions.suspendRecentlyActive();
+        int suspended = sessions.suspendAtStartup().suspended();
         double ms = (System.nanoTime() - t0) / 1e6;
         // Baseline: as many rows flagged by a bare UPDATE of a plain table without indexes.
         sql(ds, "DROP TABLE IF EXISTS bench_suspend_baseline",

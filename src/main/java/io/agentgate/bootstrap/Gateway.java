@@ -30,4 +30,12 @@ public record Gateway(
 
     /** Servlet context attribute under which the running gateway is published. */
     public static final String ATTRIBUTE = Gateway.class.getName();
+
+    /**
+     * The deployment is about to stop (called by the launcher before the server closes connections,
+     * and by the context's destruction): turns cut from now on leave their sessions suspended.
+     */
+    public void stopping() {
+        sessions.stopping();
+    }
 }

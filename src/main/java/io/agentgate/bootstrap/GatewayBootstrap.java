@@ -77,12 +77,20 @@ public class GatewayBootstrap implements ServletContextListener {
         Secrets secrets = new Secrets(Stream.of(config.apiKey(), config.upstreamApiKey())
                 .flatMap(Optional::stream).toList());
 
-        SessionService sessions = new SessionService(database.dataSource(), model, config.model(),
+        String instanceId = InstanceIdentity.of(config);
+        SessionService sessions = new SessionService(database.dataSource(),
+                database.unpooledDataSource("agentgate-stop-listener"), instanceId, model, config.model(),
                 config.sessions(), scheduler, agentExecutor);
-        // Before any request: a conversation in flight when the gateway last stopped must start fresh.
-        sessions.suspendRecentlyActive();
+        // Before any request: a conversation in flight when its instance went down must start fresh,
+        // and runs left open by it are closed as interrupted.
+        sessions.suspendAtStartup();
+        RunTracker runs = new RunTracker(database.dataSource(), metrics, instanceId);
+        runs.closeLeftOpenAtStartup();
+        // Any live instance closes the runs of an instance that died, once its liveness expired.
+        long sweep = config.sessions().lease().toMillis();
+        scheduler.scheduleWithFixedDelay(() -> onWorkers(agentExecutor, runs::closeOrphaned), sweep, sweep,
+                TimeUnit.MILLISECONDS);
 
-        RunTracker runs = new RunTracker(database.dataSource(), metrics);
         TurnRunner turns = new TurnRunner(agent, sessions, runs, secrets);
         gateway = new Gateway(config, database, model, tools, agentExecutor, keepalives, metrics, sessions, runs, turns);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
@@ -97,8 +105,8 @@ public class GatewayBootstrap implements ServletContextListener {
             return;
         }
         log.info("Stopping agentgate");
+        gateway.stopping();
         gateway.keepalives().close();
-        gateway.sessions().close();
         scheduler.shutdownNow();
         // Turns end as cancelled, not as failures; the executor's interrupt reaches what is left.
         gateway.turns().cancelAll(Cancellation.Reason.SHUTTING_DOWN);
@@ -110,6 +118,8 @@ public class GatewayBootstrap implements ServletContextListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // After the turns ended: their leases are released (sessions suspended) and the instance leaves.
+        gateway.sessions().close();
         if (ownModel != null) {
             ownModel.close();
             ownModel = null;
@@ -120,6 +130,15 @@ public class GatewayBootstrap implements ServletContextListener {
         gateway.metrics().close();
         event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);
         gateway = null;
+    }
+
+    /** Hands a scheduler tick to the workers, so the scheduler thread never waits on the database. */
+    private static void onWorkers(ExecutorService workers, Runnable task) {
+        try {
+            workers.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("Maintenance skipped: executor shut down");
+        }
     }
 
     private static ModelClient createModel(GatewayConfig config) {

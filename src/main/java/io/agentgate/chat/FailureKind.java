@@ -15,7 +15,13 @@ public enum FailureKind {
     /** The upstream model did not answer in time. */
     TIMEOUT,
     /** The client went away or the run was stopped on request: not a failure. */
-    CANCELLED;
+    CANCELLED,
+    /**
+     * The gateway instance running it died (crash, kill, lost host) before the run ended; recorded
+     * later by the restarted instance or by another one once the dead one's lease expired. No client
+     * is told: its connection died with the instance.
+     */
+    INTERRUPTED;
 
     /** The stable name used in the runs table, metrics and error bodies. */
     public String code() {

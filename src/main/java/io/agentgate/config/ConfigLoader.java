@@ -36,6 +36,7 @@ public final class ConfigLoader {
                 s.string("AGENTGATE_DB_PASSWORD", ""),
                 Path.of(s.string("AGENTGATE_DATA_DIR",
                         Path.of(System.getProperty("user.home"), ".agentgate", "data").toString())),
+                s.optional("AGENTGATE_INSTANCE_ID"),
                 apiKey,
                 upstreamBaseUrl,
                 s.optional("AGENTGATE_UPSTREAM_API_KEY"),

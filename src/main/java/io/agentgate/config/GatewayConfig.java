@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Everything the gateway can be told from outside. Built once at start-up by {@link ConfigLoader};
@@ -16,6 +17,7 @@ public record GatewayConfig(
         String dbUser,
         String dbPassword,
         Path dataDir,
+        Optional<String> instanceId,
         Optional<String> apiKey,
         Optional<String> upstreamBaseUrl,
         Optional<String> upstreamApiKey,
@@ -35,6 +37,9 @@ public record GatewayConfig(
     /** The request body is buffered in one array before it is parsed. */
     static final long MAX_REQUEST_BYTES_LIMIT = Integer.MAX_VALUE - 8;
     static final int MAX_PORT = 65_535;
+    /** What an instance id may hold: it is logged, stored (instances, sessions, runs) and shown to operators. */
+    public static final Pattern INSTANCE_ID = Pattern.compile(
+            "[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
 
     /**
      * Checks every value against what the gateway can work with, in one place at start-up (as
@@ -57,6 +62,10 @@ public record GatewayConfig(
         }
         if (demoWordDelay.isNegative()) {
             throw invalid("AGENTGATE_DEMO_WORD_DELAY_MS", "must not be negative", demoWordDelay.toMillis());
+        }
+        if (instanceId.isPresent() && !INSTANCE_ID.matcher(instanceId.get()).matches()) {
+            throw invalid("AGENTGATE_INSTANCE_ID",
+                    "must be 1-128 letters, digits and . _ : @ - (starting with a letter or digit)", "'" + instanceId.get() + "'");
         }
         positive("AGENTGATE_KEEPALIVE_SECONDS", keepaliveInterval);
         positive("AGENTGATE_UPSTREAM_CONNECT_TIMEOUT_SECONDS", upstreamConnectTimeout);
@@ -112,6 +121,7 @@ public record GatewayConfig(
     @Override
     public String toString() {
         return "GatewayConfig[host=" + host + ", port=" + port
+                + ", instanceId=" + instanceId.orElse("default")
                 + ", db=" + dbUrl.map(ConfigLoader::redactUrl).orElse("embedded:" + dataDir)
                 + ", apiKey=" + (apiKey.isPresent() ? "set" : "unset")
                 + ", upstream=" + upstreamBaseUrl.map(ConfigLoader::redactUrl).orElse("demo")

@@ -15,6 +15,7 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +30,16 @@ public final class Database implements AutoCloseable {
 
     private final EmbeddedPostgres embedded;
     private final HikariDataSource pool;
+    private final String url;
+    private final String user;
+    private final String password;
 
-    private Database(EmbeddedPostgres embedded, HikariDataSource pool) {
+    private Database(EmbeddedPostgres embedded, HikariDataSource pool, String url, String user, String password) {
         this.embedded = embedded;
         this.pool = pool;
+        this.url = url;
+        this.user = user;
+        this.password = password;
     }
 
     public static Database start(GatewayConfig config) {
@@ -51,7 +58,7 @@ public final class Database implements AutoCloseable {
         try {
             HikariDataSource pool = createPool(url, user, password, config.dbPoolSize());
             migrate(pool);
-            return new Database(embedded, pool);
+            return new Database(embedded, pool, url, user, password);
         } catch (RuntimeException e) {
             closeQuietly(embedded);
             throw e;
@@ -60,6 +67,21 @@ public final class Database implements AutoCloseable {
 
     public DataSource dataSource() {
         return pool;
+    }
+
+    /**
+     * Connections of their own, outside the pool, for a task that holds one for the instance's life
+     * (LISTEN); {@code applicationName} shows in {@code pg_stat_activity}.
+     */
+    public DataSource unpooledDataSource(String applicationName) {
+        PGSimpleDataSource direct = new PGSimpleDataSource();
+        direct.setURL(url);
+        direct.setUser(user);
+        direct.setPassword(password);
+        direct.setApplicationName(applicationName);
+        direct.setConnectTimeout(10);
+        direct.setTcpKeepAlive(true);
+        return direct;
     }
 
     /** True when the database answers and the migration history is readable. */

@@ -79,7 +79,7 @@ final class ErrorMapper {
     static int status(FailureKind kind) {
         return switch (kind) {
             case STREAM_INTERRUPTED, UPSTREAM_ERROR -> 502;
-            case AGENT_ERROR -> 500;
+            case AGENT_ERROR, INTERRUPTED -> 500;
             case TIMEOUT -> 504;
             case CANCELLED -> 499;
         };
@@ -89,7 +89,7 @@ final class ErrorMapper {
     static String errorType(FailureKind kind) {
         return switch (kind) {
             case STREAM_INTERRUPTED, UPSTREAM_ERROR -> "api_error";
-            case AGENT_ERROR -> "server_error";
+            case AGENT_ERROR, INTERRUPTED -> "server_error";
             case TIMEOUT -> "timeout";
             case CANCELLED -> "cancelled";
         };

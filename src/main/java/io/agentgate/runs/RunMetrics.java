@@ -36,6 +36,13 @@ final class RunMetrics {
         inFlight.incrementAndGet();
     }
 
+    /** Runs of dead instances closed here: counted, never in flight here. */
+    void interrupted(int count) {
+        if (count > 0) {
+            byOutcome.get(FailureKind.INTERRUPTED.code()).increment(count);
+        }
+    }
+
     void ended(String outcome) {
         inFlight.decrementAndGet();
         byOutcome.get(outcome).increment();

@@ -18,12 +18,15 @@ public final class RunTracker implements AutoCloseable {
 
     static final String COMPLETED = "completed";
 
+    private final RunLedger ledger;
     private final RunWriter writer;
     private final RunMetrics metrics;
     private final RunQueries queries;
 
-    public RunTracker(DataSource dataSource, MeterRegistry registry) {
-        this.writer = new RunWriter(dataSource, registry);
+    /** {@code instanceId}: this gateway instance, recorded with every run it starts. */
+    public RunTracker(DataSource dataSource, MeterRegistry registry, String instanceId) {
+        this.ledger = new RunLedger(dataSource, instanceId);
+        this.writer = new RunWriter(dataSource, registry, instanceId);
         this.metrics = new RunMetrics(registry);
         this.queries = new RunQueries(dataSource, writer);
     }
@@ -31,6 +34,19 @@ public final class RunTracker implements AutoCloseable {
     /** The read-only listing ({@code GET /v1/runs}); it sees every run this instance has queued. */
     public RunQueries queries() {
         return queries;
+    }
+
+    /**
+     * Start-up, before any request: runs this instance left open when it went down (crash, kill, lost
+     * database) are closed as {@link FailureKind#INTERRUPTED}, as are those of dead instances.
+     */
+    public void closeLeftOpenAtStartup() {
+        metrics.interrupted(ledger.closeOrphaned(true));
+    }
+
+    /** Closes as {@link FailureKind#INTERRUPTED} the runs left open by instances that are no longer live. */
+    public void closeOrphaned() {
+        metrics.interrupted(ledger.closeOrphaned(false));
     }
 
     public Run begin(RunStart start) {

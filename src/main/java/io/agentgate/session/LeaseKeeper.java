@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The session leases this JVM holds. PostgreSQL is the source of truth for busy-ness (a lease in the
- * row); this class adds the local part: the {@link Heartbeat} that keeps live leases alive, and the
- * cancellation of turns running here when /stop took their lease (here or on another instance).
+ * The session leases this instance holds. PostgreSQL is the source of truth for busy-ness (a lease in
+ * the row, naming the owning instance); this class adds the local part: the {@link Heartbeat} that
+ * keeps this instance live and its leases alive, and the cancellation of turns running here when
+ * /stop took their lease (here, or on another instance: by notification, or at the next heartbeat).
  */
 final class LeaseKeeper {
 
@@ -24,13 +25,40 @@ final class LeaseKeeper {
 
     private final SessionStore store;
     private final Duration leaseLength;
-    private final String owner = ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    /** This instance's AGENTGATE_INSTANCE_ID, recorded as every lease's owner. */
+    private final String owner;
+    /** This life of the instance: tells a restart (or a second process with the same id) from itself. */
+    private final UUID incarnation = UUID.randomUUID();
     /** Leases held by this JVM by run id: the heartbeat's list and /stop's cancellation targets. */
     private final Map<UUID, Cancellation> localRuns = new ConcurrentHashMap<>();
+    /** Set when the instance begins to stop: turns cut from then on leave their sessions suspended. */
+    private volatile boolean stopping;
 
-    LeaseKeeper(SessionStore store, SessionSettings settings) {
+    LeaseKeeper(SessionStore store, SessionSettings settings, String instanceId) {
         this.store = store;
         this.leaseLength = settings.lease();
+        this.owner = instanceId;
+    }
+
+    String instanceId() {
+        return owner;
+    }
+
+    /** Joins the live instances; see {@link SessionStore#register}. */
+    void register() {
+        if (store.register(owner, incarnation, leaseLength)) {
+            log.warn("Instance id {} was still live in the database: a restart within a lease after a crash,"
+                    + " or another running gateway with the same AGENTGATE_INSTANCE_ID", owner);
+        }
+    }
+
+    void stopping() {
+        stopping = true;
+    }
+
+    /** Leaves the live instances (a clean stop). */
+    void deregister() {
+        store.deregister(owner, incarnation);
     }
 
     /** How often the {@link Heartbeat} runs: three beats per lease, so one lost beat never lets a live lease expire. */
@@ -49,12 +77,13 @@ final class LeaseKeeper {
         return state.map(s -> new Lease(s, runId));
     }
 
-    /** /stop took this run's lease: if it runs here, it is cancelled. */
-    void stopped(UUID runId) {
+    /** /stop took this run's lease: if it runs here, it is cancelled. Returns whether it ran here. */
+    boolean stopped(UUID runId) {
         Cancellation running = localRuns.get(runId);
         if (running != null) {
             running.cancel(Cancellation.Reason.STOPPED);
         }
+        return running != null;
     }
 
     /** One held lease. Ends once: {@link #finishTurn} or {@link #release}. */
@@ -89,19 +118,42 @@ final class LeaseKeeper {
         /** Ends the lease without storing anything; {@code touch} counts the end as activity. */
         void release(boolean touch) {
             localRuns.remove(runId);
-            store.release(state.sessionKey(), runId, touch);
+            store.release(state.sessionKey(), runId, touch, false);
+        }
+
+        /**
+         * Ends the lease of a turn that did not complete, as activity. A turn cut by this instance
+         * stopping leaves its session suspended, as a crash would.
+         */
+        void releaseUnfinished() {
+            Cancellation cancellation = localRuns.remove(runId);
+            boolean cutByShutdown = stopping || cancellation != null
+                    && cancellation.reason().filter(r -> r == Cancellation.Reason.SHUTTING_DOWN).isPresent();
+            store.release(state.sessionKey(), runId, true, cutByShutdown);
         }
     }
 
-    /** Keeps this instance's leases alive and cancels runs a /stop elsewhere took the lease from. */
+    /**
+     * Keeps this instance live and its leases alive, cancels runs a /stop elsewhere took the lease from
+     * (the fallback when the notification was lost), and suspends sessions left by dead instances.
+     */
     final class Heartbeat implements Runnable {
         @Override
         public void run() {
-            for (UUID stopped : store.heartbeat(List.copyOf(localRuns.keySet()), leaseLength)) {
-                if (localRuns.containsKey(stopped)) {
-                    log.info("Run {} was stopped from another instance", stopped);
-                    stopped(stopped);
+            SessionStore.Heartbeat beat = store.heartbeat(owner, incarnation, List.copyOf(localRuns.keySet()),
+                    leaseLength);
+            for (UUID stopped : beat.stopped()) {
+                if (stopped(stopped)) {
+                    log.info("Run {} was stopped from another instance (seen at the heartbeat)", stopped);
                 }
+            }
+            if (!beat.ownRow()) {
+                log.error("Another running gateway uses AGENTGATE_INSTANCE_ID {}: give every instance its own id,"
+                        + " or a restart of one will suspend the other's conversations", owner);
+            }
+            if (beat.abandonedSuspended() > 0) {
+                log.info("Suspended {} session(s) whose lease expired with no live instance owning it",
+                        beat.abandonedSuspended());
             }
         }
     }

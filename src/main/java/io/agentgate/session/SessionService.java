@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * Durable sessions; the entry point of this package for everything the gateway does with a session
  * key: begin a turn or carry out a command, stop, reset, show. PostgreSQL is the source of truth
  * (continuity, suspension, resets, memory, busy-ness). The jobs behind it: {@link PromptAssembly}
- * builds the agent's conversation, {@link MemoryKeeper} condenses memory (and sweeps), and
- * {@link LeaseKeeper} holds this JVM's leases (heartbeat, local stops).
+ * builds the agent's conversation, {@link MemoryKeeper} condenses memory (and sweeps),
+ * {@link LeaseKeeper} holds this instance's leases (heartbeat, local stops), and {@link StopListener}
+ * brings stops made on other instances.
  */
 public final class SessionService implements AutoCloseable {
 
@@ -36,22 +37,31 @@ public final class SessionService implements AutoCloseable {
     private final LeaseKeeper leases;
     private final MemoryKeeper memory;
     private final PromptAssembly prompts;
+    private final StopListener stopListener;
     private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
 
     /**
-     * Starts the background tasks on {@code scheduler} (as HikariCP's HouseKeeper): each tick hands
-     * its task to {@code workers}, so a slow database or model call never holds the scheduler thread.
+     * Joins the live instances as {@code instanceId} and starts the background tasks on
+     * {@code scheduler} (as HikariCP's HouseKeeper): each tick hands its task to {@code workers}, so a
+     * slow database or model call never holds the scheduler thread. {@code listenerSource} gives the
+     * {@link StopListener} its own connection (never a pooled one: it is held for the instance's life).
      */
-    public SessionService(DataSource dataSource, ModelClient model, String modelId, SessionSettings settings,
-                          ScheduledExecutorService scheduler, Executor workers) {
+    public SessionService(DataSource dataSource, DataSource listenerSource, String instanceId, ModelClient model,
+                          String modelId, SessionSettings settings, ScheduledExecutorService scheduler,
+                          Executor workers) {
         this.store = new SessionStore(dataSource);
         this.settings = settings;
         this.policy = new ResetPolicy(settings);
-        this.leases = new LeaseKeeper(store, settings);
+        this.leases = new LeaseKeeper(store, settings, instanceId);
         this.memory = new MemoryKeeper(store, leases, policy, model, modelId);
         this.prompts = new PromptAssembly(store);
+        leases.register();
+        LeaseKeeper.Heartbeat heartbeat = leases.new Heartbeat();
+        this.stopListener = new StopListener(listenerSource, this::stoppedElsewhere,
+                () -> workers.execute(heartbeat), leases.heartbeatInterval());
+        stopListener.start();
         long beat = leases.heartbeatInterval().toMillis();
-        schedules.add(scheduler.scheduleWithFixedDelay(new OnWorkers(leases.new Heartbeat(), workers), beat, beat,
+        schedules.add(scheduler.scheduleWithFixedDelay(new OnWorkers(heartbeat, workers), beat, beat,
                 TimeUnit.MILLISECONDS));
         long sweep = settings.memorySweep().toMillis();
         schedules.add(scheduler.scheduleWithFixedDelay(new OnWorkers(memory.new Sweep(), workers), sweep, sweep,
@@ -59,14 +69,40 @@ public final class SessionService implements AutoCloseable {
     }
 
     /**
-     * Start-up: sessions touched within the suspend window were probably in flight when the gateway
-     * went down; resuming a stuck conversation blindly can loop forever, so they start fresh.
+     * Start-up, before any request: a conversation whose turn was lost must start fresh (resuming a
+     * stuck conversation blindly can loop forever), but never one a live instance is running. Suspends
+     * the sessions whose lease was abandoned (in flight on this instance when it went down, or expired
+     * with no live owner) and, when no other instance is live, every session touched within the
+     * suspend window (the rule from before replicas: their owner cannot be told apart).
      */
-    public int suspendRecentlyActive() {
-        int count = store.suspendRecentlyActive(settings.suspendWindow());
-        log.info("Suspended {} session(s) active within {} s before start-up", count,
-                settings.suspendWindow().toSeconds());
-        return count;
+    public StartupSuspension suspendAtStartup() {
+        StartupSuspension done = store.suspendAtStartup(leases.instanceId(), settings.suspendWindow());
+        if (done.alone()) {
+            log.info("Start-up as instance {}, alone on the database: suspended {} session(s) left in flight and {}"
+                    + " more active within {} s", leases.instanceId(), done.abandoned(), done.recent(),
+                    settings.suspendWindow().toSeconds());
+        } else {
+            log.info("Start-up as instance {} beside {} live instance(s): suspended {} session(s) left in flight"
+                    + " here or by a dead instance; sessions of live instances untouched", leases.instanceId(),
+                    done.othersLive(), done.abandoned());
+        }
+        return done;
+    }
+
+    /**
+     * This instance is about to stop: a turn that ends from now on without completing (cancelled by
+     * the shutdown, or by its connection closing as the server stops) leaves its session suspended,
+     * as a crash would, so the conversation is never resumed past a cut turn, on any instance.
+     */
+    public void stopping() {
+        leases.stopping();
+    }
+
+    /** A stop notification: cancels the run if it runs here (the heartbeat would find it later). */
+    private void stoppedElsewhere(UUID runId) {
+        if (leases.stopped(runId)) {
+            log.debug("Run {} stopped (notification)", runId);
+        }
     }
 
     /**
@@ -92,7 +128,10 @@ public final class SessionService implements AutoCloseable {
         return startTurn(key, input, cancellation);
     }
 
-    /** /stop: cancels the key's running turn (here, or on another instance at its next heartbeat). */
+    /**
+     * /stop: cancels the key's running turn, here at once, on another instance by notification
+     * (milliseconds), or, if that was lost, at that instance's next heartbeat.
+     */
     public boolean stop(String key) {
         Optional<UUID> stopped = store.stop(key);
         stopped.ifPresent(leases::stopped);
@@ -159,9 +198,19 @@ public final class SessionService implements AutoCloseable {
         return fresh;
     }
 
+    /**
+     * Stops the background tasks and leaves the live instances. Call when no turn runs any more: the
+     * turns' leases are released (and their sessions suspended) as they end.
+     */
     @Override
     public void close() {
         schedules.forEach(s -> s.cancel(false));
+        stopListener.close();
+        try {
+            leases.deregister();
+        } catch (RuntimeException e) {
+            log.warn("Could not leave the live instances (the row expires by itself): {}", e.toString());
+        }
     }
 
     /** A scheduler tick that runs its task on the worker executor, logging what it throws. */

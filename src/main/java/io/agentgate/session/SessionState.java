@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * One session key's row as read (with the database clock's {@code now}, so every time comparison
+ * One session key's row as read ({@code leaseExpired}: a lease is left that its run will never end) (with the database clock's {@code now}, so every time comparison
  * uses one clock even with several gateway instances).
  */
 public record SessionState(
@@ -14,6 +14,7 @@ public record SessionState(
         boolean suspended,
         boolean memoryFlushed,
         boolean running,
+        boolean leaseExpired,
         Instant createdAt,
         Instant updatedAt,
         Optional<ResetReason> lastResetReason,
@@ -21,6 +22,12 @@ public record SessionState(
         long promptTokens,
         long completionTokens,
         Instant now) {
+
+    /** The row after taking over an expired lease: suspended, since the turn that held it was lost. */
+    SessionState takenOver() {
+        return new SessionState(sessionKey, sessionId, true, memoryFlushed, false, false, createdAt, updatedAt,
+                lastResetReason, messageCount, promptTokens, completionTokens, now);
+    }
 
     /** The current session has a transcript worth condensing before it is replaced. */
     public boolean hasActivity() {

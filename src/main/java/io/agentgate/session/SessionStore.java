@@ -31,6 +31,7 @@ final class SessionStore {
             s.session_key, s.session_id, s.suspended, s.memory_flushed, s.created_at, s.updated_at,
             s.last_reset_reason, s.prompt_tokens, s.completion_tokens,
             (s.running_run_id IS NOT NULL AND s.lease_until >= now()) AS running,
+            (s.running_run_id IS NOT NULL AND s.lease_until < now()) AS lease_expired,
             (SELECT count(*) FROM session_messages m WHERE m.session_id = s.session_id) AS message_count,
             now() AS db_now
             """;
@@ -41,15 +42,93 @@ final class SessionStore {
         this.dataSource = dataSource;
     }
 
-    /** Start-up suspension: sessions touched within the window were probably in flight. */
-    int suspendRecentlyActive(Duration window) {
+    /** A live instance: its row's expiry, pushed forward by its heartbeat, is not past. */
+    private static final String LIVE_OWNER = """
+            EXISTS (SELECT 1 FROM instances i WHERE i.instance_id = s.running_owner AND i.expires_at >= now())""";
+    /**
+     * A lease nobody will end: held for a run of this instance's previous life (it is starting, so
+     * every lease in its name is from before), or expired with no live instance owning it.
+     */
+    private static final String ABANDONED_LEASE = """
+            s.running_run_id IS NOT NULL
+            AND (s.running_owner = ? OR (s.lease_until < now() AND NOT\s""" + LIVE_OWNER + "))";
+
+    /**
+     * Adds this instance to the live ones ({@code instances}), replacing the row of its previous life.
+     * Returns whether that row was still live: a restart within a lease after a crash, or, when it
+     * repeats, another running gateway with the same id.
+     */
+    boolean register(String instanceId, UUID incarnation, Duration lease) {
         return transaction(c -> {
+            boolean wasLive;
+            try (PreparedStatement st = c.prepareStatement(
+                    "SELECT expires_at >= now() FROM instances WHERE instance_id = ? FOR UPDATE")) {
+                st.setString(1, instanceId);
+                try (ResultSet rs = st.executeQuery()) {
+                    wasLive = rs.next() && rs.getBoolean(1);
+                }
+            }
             try (PreparedStatement st = c.prepareStatement("""
-                    UPDATE sessions SET suspended = TRUE
-                     WHERE updated_at >= now() - make_interval(secs => ?) AND NOT suspended""")) {
-                st.setDouble(1, window.toMillis() / 1000.0);
+                    INSERT INTO instances (instance_id, incarnation, expires_at)
+                    VALUES (?, ?, now() + make_interval(secs => ?))
+                    ON CONFLICT (instance_id) DO UPDATE SET incarnation = excluded.incarnation,
+                           started_at = now(), expires_at = excluded.expires_at""")) {
+                st.setString(1, instanceId);
+                st.setObject(2, incarnation);
+                st.setDouble(3, lease.toMillis() / 1000.0);
+                st.executeUpdate();
+            }
+            return wasLive;
+        });
+    }
+
+    /** Removes this instance from the live ones (a clean stop), unless another life of it took the row. */
+    void deregister(String instanceId, UUID incarnation) {
+        transaction(c -> {
+            try (PreparedStatement st = c.prepareStatement(
+                    "DELETE FROM instances WHERE instance_id = ? AND incarnation = ?")) {
+                st.setString(1, instanceId);
+                st.setObject(2, incarnation);
                 return st.executeUpdate();
             }
+        });
+    }
+
+    /**
+     * Start-up suspension, in one transaction (see {@link StartupSuspension}): sessions whose lease
+     * was abandoned (in flight on this instance's previous life, or expired with no live owner) are
+     * suspended and their leases cleared; when no other instance is live, sessions touched within
+     * {@code window} are suspended too, as they were before several instances shared a database.
+     */
+    StartupSuspension suspendAtStartup(String instanceId, Duration window) {
+        return transaction(c -> {
+            int othersLive;
+            try (PreparedStatement st = c.prepareStatement(
+                    "SELECT count(*) FROM instances WHERE instance_id <> ? AND expires_at >= now()")) {
+                st.setString(1, instanceId);
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    othersLive = rs.getInt(1);
+                }
+            }
+            int abandoned;
+            try (PreparedStatement st = c.prepareStatement(
+                    "UPDATE sessions s SET suspended = TRUE, running_run_id = NULL, running_owner = NULL,"
+                            + " lease_until = NULL WHERE " + ABANDONED_LEASE)) {
+                st.setString(1, instanceId);
+                abandoned = st.executeUpdate();
+            }
+            int recent = 0;
+            if (othersLive == 0) {
+                try (PreparedStatement st = c.prepareStatement("""
+                        UPDATE sessions s SET suspended = TRUE
+                         WHERE s.updated_at >= now() - make_interval(secs => ?) AND NOT s.suspended
+                           AND NOT (s.running_run_id IS NOT NULL AND s.lease_until >= now() AND\s""" + LIVE_OWNER + ")")) {
+                    st.setDouble(1, window.toMillis() / 1000.0);
+                    recent = st.executeUpdate();
+                }
+            }
+            return new StartupSuspension(othersLive, abandoned, recent);
         });
     }
 
@@ -58,8 +137,9 @@ final class SessionStore {
     }
 
     /**
-     * Takes the session's lease for {@code runId} unless a live lease is held; a lease past its
-     * expiry (its instance died) is taken over. With {@code create} a missing row (new key, or
+     * Takes the session's lease for {@code runId} unless a live lease is held. A lease past its expiry
+     * (its instance died, or lost its database) is taken over and the session suspended: the turn it
+     * was running is exactly what suspension is for. With {@code create} a missing row (new key, or
      * deleted by a DBA) is created first. Empty when busy (or missing and not created).
      */
     Optional<SessionState> claim(String key, boolean create, UUID runId, String owner, Duration lease) {
@@ -77,41 +157,73 @@ final class SessionStore {
             if (state.isEmpty() || state.get().running()) {
                 return Optional.empty();
             }
+            boolean takeover = state.get().leaseExpired();
             try (PreparedStatement st = c.prepareStatement("""
                     UPDATE sessions SET running_run_id = ?, running_owner = ?,
-                           lease_until = now() + make_interval(secs => ?)
+                           lease_until = now() + make_interval(secs => ?), suspended = suspended OR ?
                      WHERE session_key = ?""")) {
                 st.setObject(1, runId);
                 st.setString(2, owner);
                 st.setDouble(3, lease.toMillis() / 1000.0);
-                st.setString(4, key);
+                st.setBoolean(4, takeover);
+                st.setString(5, key);
                 st.executeUpdate();
             }
-            return state;
+            return takeover ? state.map(SessionState::takenOver) : state;
         });
     }
 
-    /** Extends the leases of these runs; returns the runs a /stop took the lease from. */
-    Set<UUID> heartbeat(Collection<UUID> runIds, Duration lease) {
-        if (runIds.isEmpty()) {
-            return Set.of();
-        }
+    /**
+     * One heartbeat of this instance, in one transaction: keeps it live, extends the leases of its
+     * runs, and suspends sessions whose lease expired with no live owner (clearing the lease, so the
+     * next request needs no takeover). Returns the runs a /stop took the lease from, and whether the
+     * instance row was still this life's.
+     */
+    Heartbeat heartbeat(String instanceId, UUID incarnation, Collection<UUID> runIds, Duration lease) {
         return transaction(c -> {
-            Array ids = c.createArrayOf("uuid", runIds.toArray());
+            double seconds = lease.toMillis() / 1000.0;
+            boolean own;
             try (PreparedStatement st = c.prepareStatement("""
-                    UPDATE sessions SET lease_until = now() + make_interval(secs => ?), updated_at = now()
-                     WHERE running_run_id = ANY (?)""")) {
-                st.setDouble(1, lease.toMillis() / 1000.0);
-                st.setArray(2, ids);
-                st.executeUpdate();
+                    INSERT INTO instances (instance_id, incarnation, expires_at)
+                    VALUES (?, ?, now() + make_interval(secs => ?))
+                    ON CONFLICT (instance_id) DO UPDATE SET expires_at = excluded.expires_at
+                     WHERE instances.incarnation = excluded.incarnation""")) {
+                st.setString(1, instanceId);
+                st.setObject(2, incarnation);
+                st.setDouble(3, seconds);
+                own = st.executeUpdate() == 1;
             }
+            Set<UUID> stopped = Set.of();
+            if (!runIds.isEmpty()) {
+                Array ids = c.createArrayOf("uuid", runIds.toArray());
+                try (PreparedStatement st = c.prepareStatement("""
+                        UPDATE sessions SET lease_until = now() + make_interval(secs => ?), updated_at = now()
+                         WHERE running_run_id = ANY (?)""")) {
+                    st.setDouble(1, seconds);
+                    st.setArray(2, ids);
+                    st.executeUpdate();
+                }
+                try (PreparedStatement st = c.prepareStatement(
+                        "SELECT stopped_run_id FROM sessions WHERE stopped_run_id = ANY (?)")) {
+                    st.setArray(1, ids);
+                    stopped = Set.copyOf(firstColumn(st, UUID.class));
+                }
+            }
+            int abandoned;
             try (PreparedStatement st = c.prepareStatement(
-                    "SELECT stopped_run_id FROM sessions WHERE stopped_run_id = ANY (?)")) {
-                st.setArray(1, ids);
-                return Set.copyOf(firstColumn(st, UUID.class));
+                    "UPDATE sessions s SET suspended = TRUE, running_run_id = NULL, running_owner = NULL,"
+                            + " lease_until = NULL WHERE " + ABANDONED_LEASE + " AND s.running_owner <> ?")) {
+                // Not this instance's own leases: those are alive (it is beating).
+                st.setString(1, instanceId);
+                st.setString(2, instanceId);
+                abandoned = st.executeUpdate();
             }
+            return new Heartbeat(stopped, own, abandoned);
         });
     }
+
+    /** What one {@link #heartbeat} found. */
+    record Heartbeat(Set<UUID> stopped, boolean ownRow, int abandonedSuspended) {}
 
     /**
      * /stop: suspends the session and takes the lease from its live run (the lock is released at
@@ -125,23 +237,44 @@ final class SessionStore {
                      WHERE session_key = ? AND running_run_id IS NOT NULL AND lease_until >= now()
                     RETURNING stopped_run_id""")) {
                 st.setString(1, key);
+                Optional<UUID> stopped;
                 try (ResultSet rs = st.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+                    stopped = rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
                 }
+                if (stopped.isPresent()) {
+                    notifyStopped(c, stopped.get());
+                }
+                return stopped;
             }
         });
     }
 
-    /** Ends a run's lease if it still holds it; {@code touch} counts the end as activity. */
-    void release(String key, UUID runId, boolean touch) {
+    /**
+     * Tells every instance listening ({@link StopListener}) that this run was stopped. Sent in the
+     * stop's transaction: PostgreSQL delivers it at commit, never for a stop that rolled back.
+     */
+    private static void notifyStopped(Connection c, UUID runId) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            st.setString(1, StopListener.CHANNEL);
+            st.setString(2, runId.toString());
+            st.execute();
+        }
+    }
+
+    /**
+     * Ends a run's lease if it still holds it; {@code touch} counts the end as activity, {@code suspend}
+     * suspends the session (its turn was cut by this instance stopping).
+     */
+    void release(String key, UUID runId, boolean touch, boolean suspend) {
         transaction(c -> {
             try (PreparedStatement st = c.prepareStatement("""
                     UPDATE sessions SET running_run_id = NULL, running_owner = NULL, lease_until = NULL,
-                           updated_at = CASE WHEN ? THEN now() ELSE updated_at END
+                           updated_at = CASE WHEN ? THEN now() ELSE updated_at END, suspended = suspended OR ?
                      WHERE session_key = ? AND running_run_id = ?""")) {
                 st.setBoolean(1, touch);
-                st.setString(2, key);
-                st.setObject(3, runId);
+                st.setBoolean(2, suspend);
+                st.setString(3, key);
+                st.setObject(4, runId);
                 return st.executeUpdate();
             }
         });
@@ -308,6 +441,7 @@ final class SessionStore {
                         rs.getBoolean("suspended"),
                         rs.getBoolean("memory_flushed"),
                         rs.getBoolean("running"),
+                        rs.getBoolean("lease_expired"),
                         instant(rs, "created_at"),
                         instant(rs, "updated_at"),
                         ResetReason.fromCode(rs.getString("last_reset_reason")),

@@ -72,12 +72,15 @@ public final class SessionTurn implements SessionStart, AutoCloseable {
         }
     }
 
-    /** Releases the lease if the turn did not complete. Safe to call more than once. */
+    /**
+     * Releases the lease if the turn did not complete (suspending the session if the instance is
+     * stopping). Safe to call more than once.
+     */
     @Override
     public void close() {
         if (!ended) {
             ended = true;
-            lease.release(true);
+            lease.releaseUnfinished();
         }
     }
 }

@@ -98,8 +98,16 @@ public final class StandaloneServer implements AutoCloseable {
         return (Gateway) context.getServletContext().getAttribute(Gateway.ATTRIBUTE);
     }
 
+    /**
+     * Stops the server. Jetty closes the connections before the application stops, so the gateway is
+     * told first: the turns those closing connections cut still count as cut by the gateway stopping.
+     */
     @Override
     public void close() {
+        Gateway running = gateway();
+        if (running != null) {
+            running.stopping();
+        }
         try {
             server.stop();
         } catch (Exception e) {

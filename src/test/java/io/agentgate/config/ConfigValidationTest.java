@@ -38,12 +38,23 @@ class ConfigValidationTest {
             "AGENTGATE_SESSION_KEY_MAX_LENGTH, 257",
             "AGENTGATE_SESSION_KEY_MAX_LENGTH, 0",
             "AGENTGATE_SESSION_DAILY_HOUR, 24",
+            "AGENTGATE_INSTANCE_ID, 'two words'",
+            "AGENTGATE_INSTANCE_ID, -leading-dash",
+            "AGENTGATE_INSTANCE_ID, a/b",
     })
     void anOutOfRangeValueIsRefusedNamingItsVariable(String name, String value) {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> ConfigLoader.load(Map.of(name, value)::get));
 
         assertTrue(refused.getMessage().startsWith(name + " "), refused.getMessage());
+    }
+
+    @Test
+    void anInstanceIdOfHostAndPortIsAccepted() {
+        assertDoesNotThrow(() -> ConfigLoader.load(Map.of("AGENTGATE_INSTANCE_ID", "gw-1.example.com:8642")::get));
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(Map.of("AGENTGATE_INSTANCE_ID", "x".repeat(129))::get));
+        assertTrue(tooLong.getMessage().startsWith("AGENTGATE_INSTANCE_ID "), tooLong.getMessage());
     }
 
     @Test

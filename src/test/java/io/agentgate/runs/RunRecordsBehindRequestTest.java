@@ -64,7 +64,7 @@ class RunRecordsBehindRequestTest {
             DataSource real = gateway.gateway().database().dataSource();
             CountDownLatch databaseBack = new CountDownLatch(1);
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            RunWriter writer = new RunWriter(new StuckUntil(databaseBack, real), registry);
+            RunWriter writer = new RunWriter(new StuckUntil(databaseBack, real), registry, "test-instance");
             int offered = RunWriter.CAPACITY + RunWriter.BATCH_ROWS + 500;
             List<UUID> ids = new ArrayList<>();
             // The database does not answer at all: if offering waited for it, this would never end.
@@ -87,7 +87,7 @@ class RunRecordsBehindRequestTest {
     @Test
     void recordsQueuedAtCloseAreWrittenAndARunEndedInTheSameBatchIsOneRow() throws Exception {
         try (TestGateway gateway = TestGateway.start()) {
-            RunWriter writer = new RunWriter(gateway.gateway().database().dataSource(), new SimpleMeterRegistry());
+            RunWriter writer = new RunWriter(gateway.gateway().database().dataSource(), new SimpleMeterRegistry(), "test-instance");
             UUID quick = UUID.randomUUID();
             UUID open = UUID.randomUUID();
             writer.started(new RunStart(quick, "k", null, "demo", true));

@@ -1,6 +1,7 @@
 package io.agentgate.session;
 
 import io.agentgate.http.SessionProtocol;
+import com.openai.client.OpenAIClient;
 import com.openai.core.http.Headers;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
@@ -38,8 +39,12 @@ final class SessionCalls {
     }
 
     static Reply send(TestGateway gateway, String key, String text) {
+        return send(gateway.openAi(), key, text);
+    }
+
+    static Reply send(OpenAIClient client, String key, String text) {
         try (HttpResponseFor<ChatCompletion> response =
-                     gateway.openAi().chat().completions().withRawResponse().create(params(key, text))) {
+                     client.chat().completions().withRawResponse().create(params(key, text))) {
             return new Reply(response.parse().choices().getFirst().message().content().orElse(""),
                     response.headers(), null);
         }

@@ -48,17 +48,26 @@ class SessionDbaCleanupTest extends OneGatewayTest {
                 UPDATE session_messages SET created_at = now() - interval '100 days'
                  WHERE session_id = (SELECT session_id FROM sessions WHERE session_key = 'old')""");
         update(gateway, "UPDATE sessions SET updated_at = now() - interval '100 days' WHERE session_key = 'old'");
+        Object live = value(gateway, "SELECT instance_id FROM instances");
         update(gateway, """
-                INSERT INTO runs (run_id, session_key, model, streaming, started_at, ended_at, outcome)
-                VALUES (?, 'old', 'demo', false, now() - interval '100 days', now() - interval '100 days', 'stop'),
-                       (?, 'new', 'demo', false, now(), now(), 'stop'),
-                       (?, 'old', 'demo', false, now() - interval '100 days', NULL, NULL)""",
-                UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+                INSERT INTO runs (run_id, session_key, model, streaming, started_at, ended_at, outcome, instance_id)
+                VALUES (?, 'old', 'demo', false, now() - interval '100 days', now() - interval '100 days', 'stop', ?),
+                       (?, 'new', 'demo', false, now(), now(), 'stop', ?),
+                       (?, 'old', 'demo', false, now() - interval '100 days', NULL, NULL, ?),
+                       (?, 'old', 'demo', false, now() - interval '100 days', NULL, NULL, 'long-gone'),
+                       (?, 'old', 'demo', false, now() - interval '100 days', NULL, NULL, NULL)""",
+                UUID.randomUUID(), live, UUID.randomUUID(), live, UUID.randomUUID(), live, UUID.randomUUID(),
+                UUID.randomUUID());
 
-        assertEquals(List.of(2L, 1L, 0L), cleanup("SELECT * FROM agentgate_cleanup(interval '90 days')"));
+        update(gateway, "INSERT INTO instances (instance_id, incarnation, expires_at)"
+                + " VALUES ('long-gone', gen_random_uuid(), now() - interval '100 days')");
+
+        assertEquals(List.of(2L, 3L, 0L), cleanup("SELECT * FROM agentgate_cleanup(interval '90 days')"));
+        assertEquals(List.of(live), List.of(value(gateway, "SELECT string_agg(instance_id, ',') FROM instances")),
+                "an instance not live for 90 days is forgotten, the live one stays");
         assertEquals(2L, value(gateway, "SELECT count(*) FROM session_messages"));
-        assertEquals(1L, value(gateway, "SELECT count(*) FROM runs WHERE started_at < now() - interval '90 days'"),
-                "a run that never ended stays");
+        assertEquals(live, value(gateway, "SELECT instance_id FROM runs WHERE started_at < now() - interval '90 days'"),
+                "only the run still going on a live instance stays; those of dead instances (or none) are deleted");
         assertEquals(List.of(0L, 0L, 1L), cleanup("SELECT * FROM agentgate_cleanup(interval '90 days', true)"));
 
         Reply again = send(gateway, "old", "hello");

@@ -22,15 +22,16 @@ public final class BenchMain {
     /** How long and how much: {@code --quick} keeps the whole run within about ten minutes. */
     record Profile(String name, int warmupRequests, int addedPairs, MaxRateScenario.Settings rates,
                    int streamRounds, int relayChunks, int relayRounds,
-                   HeldStreamsScenario.Settings held, int coldStarts, SessionScenarios.Settings sessions) {
+                   HeldStreamsScenario.Settings held, int coldStarts, SessionScenarios.Settings sessions,
+                   StopScenario.Settings stops) {
         static final Profile QUICK = new Profile("quick", Warmup.MIN_REQUESTS, 1_000,
                 new MaxRateScenario.Settings(250, 1.6, 40_000, 2_000, 2), 2, 5_000, 3,
                 new HeldStreamsScenario.Settings(3_000, 10_000, 60_000), 3,
-                new SessionScenarios.Settings(16, 300, 100_000));
+                new SessionScenarios.Settings(16, 300, 100_000), new StopScenario.Settings(50, 6));
         static final Profile FULL = new Profile("full", 2 * Warmup.MIN_REQUESTS, 5_000,
                 new MaxRateScenario.Settings(250, 1.5, 40_000, 5_000, 3), 5, 20_000, 5,
                 new HeldStreamsScenario.Settings(3_000, 60_000, 120_000), 5,
-                new SessionScenarios.Settings(16, 2_000, 100_000));
+                new SessionScenarios.Settings(16, 2_000, 100_000), new StopScenario.Settings(50, 20));
     }
 
     /** A scenario body that may throw; its keys are reported unmeasured with the error if it does. */
@@ -52,7 +53,7 @@ public final class BenchMain {
         long proxyPid = Long.parseLong(args.required("--proxy-pid"));
         String dataDir = work.resolve("data").toString();
         Path probes = Path.of(args.required("--probes")).toAbsolutePath();
-        // --only upstream|held|sessions|cold-start: one group of scenarios, for profiling; the others report null.
+        // --only upstream|held|sessions|replicas|cold-start: one group of scenarios, for profiling; the others report null.
         String only = args.string("--only", "");
 
         List<Metric> metrics = new ArrayList<>();
@@ -93,6 +94,10 @@ public final class BenchMain {
                     () -> List.of(SessionScenarios.sessionOps(launch, probes, profile.sessions())));
             guard(metrics, only, "sessions", List.of("suspend_100k_ms"),
                     () -> List.of(SessionScenarios.suspend(launch, probes, profile.sessions())));
+
+            System.out.println("[bench] stop across replicas");
+            guard(metrics, only, "replicas", List.of("stop_cross_instance_p50_ms", "stop_cross_instance_p99_ms"),
+                    () -> StopScenario.run(launch, client, dataDir, profile.stops()));
 
             System.out.println("[bench] cold start");
             guard(metrics, only, "cold-start", List.of("cold_start_ms"),

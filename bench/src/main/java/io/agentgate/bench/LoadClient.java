@@ -35,8 +35,16 @@ final class LoadClient implements AutoCloseable {
 
     /** Starts one streaming POST (or GET when {@code json} is null) and feeds its body to an SSE parser. */
     void stream(URI uri, String json, SseListener listener) {
+        stream(uri, json, null, listener);
+    }
+
+    /** As {@link #stream(URI, String, SseListener)}, in the session {@code sessionKey} (null: stateless). */
+    void stream(URI uri, String json, String sessionKey, SseListener listener) {
         SseParser parser = new SseParser(listener);
         Request request = http.newRequest(uri).timeout(0, TimeUnit.SECONDS).idleTimeout(0, TimeUnit.SECONDS);
+        if (sessionKey != null) {
+            request.headers(h -> h.put("X-Session-Key", sessionKey));
+        }
         if (json != null) {
             request.method(HttpMethod.POST).body(new StringRequestContent("application/json", json));
         }
@@ -49,6 +57,17 @@ final class LoadClient implements AutoCloseable {
     ContentResponse get(URI uri, long timeoutMs) {
         try {
             return http.newRequest(uri).timeout(timeoutMs, TimeUnit.MILLISECONDS).send();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** A short blocking POST without a body; its response text, null when the server is not reachable. */
+    String post(URI uri, long timeoutMs) {
+        try {
+            ContentResponse r = http.newRequest(uri).method(HttpMethod.POST).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+                    .send();
+            return new String(r.getContent(), StandardCharsets.UTF_8);
         } catch (Exception e) {
             return null;
         }

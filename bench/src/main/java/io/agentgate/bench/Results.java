@@ -22,7 +22,8 @@ final class Results {
             "added_p50_us", "added_p99_us", "ttft_added_p50_us", "ttft_added_p99_us",
             "max_rps_ratio", "max_rps", "max_rps_proxy", "cpu_us_per_request",
             "stream_added_frame_p99_us", "stream_stalls", "relay_ratio", "session_op_ratio",
-            "max_streams_held", "heap_mib_at_10k", "keepalive_max_gap_s", "suspend_100k_ms", "cold_start_ms");
+            "max_streams_held", "heap_mib_at_10k", "keepalive_max_gap_s", "suspend_100k_ms",
+            "stop_cross_instance_p50_ms", "stop_cross_instance_p99_ms", "cold_start_ms");
 
     private Results() {}
 

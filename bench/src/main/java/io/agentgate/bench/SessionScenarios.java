@@ -55,7 +55,7 @@ final class SessionScenarios {
         double base = number(r, "baseline_ms");
         return new Metric("suspend_100k_ms", scenario, "bare UPDATE of as many rows " + Format.ms(base),
                 Format.ms(ms), Stats.round(ms, 0), Format.signed(ms - base, "ms"), goal,
-                "SessionService.suspendRecentlyActive() suspended " + (long) number(r, "suspended") + " sessions: "
+                "SessionService.suspendAtStartup() (alone on the database) suspended " + (long) number(r, "suspended") + " sessions: "
                         + (long) number(r, "seeded") + " seeded plus those the session-ops scenario just used");
     }
 
