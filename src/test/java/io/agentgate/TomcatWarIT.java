@@ -1,12 +1,14 @@
 package io.agentgate;
 
 import io.agentgate.testing.ConsoleBrowser;
+import io.agentgate.testing.ErrorPages;
 import io.agentgate.testing.WarDeployment;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
+import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,6 +34,9 @@ class TomcatWarIT {
         tomcat.getConnector().setProperty("address", "127.0.0.1");
         Path appBase = Files.createDirectories(baseDir.resolve("webapps"));
         tomcat.getHost().setAppBase(appBase.toString());
+        // As the README's WAR section tells operators: what Tomcat refuses before any application sees
+        // the request (request line or headers too long, malformed) is answered by the Host's valve.
+        ((StandardHost) tomcat.getHost()).setErrorReportValveClass("org.apache.catalina.valves.JsonErrorReportValve");
         Context context = tomcat.addWebapp("/agentgate", WarDeployment.builtWar().toString());
         WarDeployment.contextParameters().forEach(context::addParameter);
         tomcat.start();
@@ -40,6 +45,8 @@ class TomcatWarIT {
             int port = tomcat.getConnector().getLocalPort();
             URI contextRoot = URI.create("http://127.0.0.1:" + port + "/agentgate/");
             WarDeployment.assertServesStreamingCompletions(contextRoot);
+            ErrorPages.assertApplicationErrorsAreJson(contextRoot);
+            ErrorPages.assertProtocolErrorsAreHtmlFree(contextRoot);
             WarDeployment.assertServesTheConsole(browser, contextRoot, "war-tomcat-console");
         } finally {
             tomcat.stop();

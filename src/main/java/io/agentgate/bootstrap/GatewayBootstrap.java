@@ -95,7 +95,7 @@ public class GatewayBootstrap implements ServletContextListener {
         gateway = new Gateway(config, database, model, tools, agentExecutor, keepalives, metrics, sessions, runs, turns);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         HttpSurface.register(context, new HttpSurface.Services(config, database, metrics, model.modelIds(), turns,
-                runs, sessions, agentExecutor, keepalives, secrets));
+                runs, sessions, agentExecutor, keepalives, scheduler, secrets));
         log.info("agentgate ready (model: {})", String.join(", ", model.modelIds()));
     }
 

@@ -49,7 +49,9 @@ public final class ConfigLoader {
                 s.integer("AGENTGATE_MAX_ITERATIONS", 20),
                 s.duration("AGENTGATE_UPSTREAM_CONNECT_TIMEOUT_SECONDS", 10),
                 s.duration("AGENTGATE_UPSTREAM_READ_TIMEOUT_SECONDS", 120),
-                sessionSettings(s)).validate();
+                sessionSettings(s),
+                s.duration("AGENTGATE_REQUEST_BODY_TIMEOUT_SECONDS", 30),
+                s.integer("AGENTGATE_UPSTREAM_MAX_LINE_BYTES", 32 * 1024 * 1024)).validate();
     }
 
     private static SessionSettings sessionSettings(Settings s) {

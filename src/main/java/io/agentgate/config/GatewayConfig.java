@@ -30,13 +30,17 @@ public record GatewayConfig(
         int maxIterations,
         Duration upstreamConnectTimeout,
         Duration upstreamReadTimeout,
-        SessionSettings sessions) {
+        SessionSettings sessions,
+        Duration requestBodyTimeout,
+        int upstreamMaxLineBytes) {
 
     /** The model id served when no upstream is configured. */
     public static final String DEMO_MODEL = "demo";
     /** The request body is buffered in one array before it is parsed. */
     static final long MAX_REQUEST_BYTES_LIMIT = Integer.MAX_VALUE - 8;
     static final int MAX_PORT = 65_535;
+    /** An SSE line is held in one array (and then one string) while it is read. */
+    static final int MIN_LINE_BYTES = 1024;
     /** What an instance id may hold: it is logged, stored (instances, sessions, runs) and shown to operators. */
     public static final Pattern INSTANCE_ID = Pattern.compile(
             "[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
@@ -70,6 +74,11 @@ public record GatewayConfig(
         positive("AGENTGATE_KEEPALIVE_SECONDS", keepaliveInterval);
         positive("AGENTGATE_UPSTREAM_CONNECT_TIMEOUT_SECONDS", upstreamConnectTimeout);
         positive("AGENTGATE_UPSTREAM_READ_TIMEOUT_SECONDS", upstreamReadTimeout);
+        positive("AGENTGATE_REQUEST_BODY_TIMEOUT_SECONDS", requestBodyTimeout);
+        if (upstreamMaxLineBytes < MIN_LINE_BYTES || upstreamMaxLineBytes > MAX_REQUEST_BYTES_LIMIT) {
+            throw invalid("AGENTGATE_UPSTREAM_MAX_LINE_BYTES", "must be " + MIN_LINE_BYTES + ".."
+                    + MAX_REQUEST_BYTES_LIMIT, upstreamMaxLineBytes);
+        }
         if (upstreamBaseUrl.isPresent()) {
             String url = upstreamBaseUrl.get();
             if (!url.startsWith("http://") && !url.startsWith("https://")) {
@@ -134,6 +143,8 @@ public record GatewayConfig(
                 + ", maxIterations=" + maxIterations
                 + ", upstreamConnectTimeout=" + upstreamConnectTimeout
                 + ", upstreamReadTimeout=" + upstreamReadTimeout
+                + ", requestBodyTimeout=" + requestBodyTimeout
+                + ", upstreamMaxLineBytes=" + upstreamMaxLineBytes
                 + ", sessions[" + sessions + "]]";
     }
 }

@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v1/chat/completions}. The request thread only parses and hands over: on the agent
+ * {@code POST /v1/chat/completions}. The body is read without a thread ({@link BodyReader}); once
+ * it is whole, a container thread only parses and hands over: on the agent
  * executor the {@link TurnRunner} runs the turn, writing through the response this servlet chose
  * ({@link StreamingResponse} or {@link WholeResponse}), which then ends the response from the
  * turn's outcome. The response owns the {@link AsyncContext} until then.
@@ -33,10 +34,13 @@ final class ChatCompletionsServlet extends HttpServlet {
     private final transient KeepaliveScheduler keepalives;
     private final transient ErrorMapper errors;
     private final transient SessionSettings sessionSettings;
+    private final transient BodyReader.Limits bodyLimits;
 
-    ChatCompletionsServlet(ChatRequestParser parser, TurnRunner turns, ExecutorService agentExecutor,
-                           KeepaliveScheduler keepalives, ErrorMapper errors, SessionSettings sessionSettings) {
+    ChatCompletionsServlet(ChatRequestParser parser, BodyReader.Limits bodyLimits, TurnRunner turns,
+                           ExecutorService agentExecutor, KeepaliveScheduler keepalives, ErrorMapper errors,
+                           SessionSettings sessionSettings) {
         this.parser = parser;
+        this.bodyLimits = bodyLimits;
         this.turns = turns;
         this.agentExecutor = agentExecutor;
         this.keepalives = keepalives;
@@ -46,18 +50,21 @@ final class ChatCompletionsServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        BodyReader.read(req, bodyLimits, errors, (async, body) -> start(req, resp, async, body));
+    }
+
+    /** Runs once the whole body has arrived, on a container thread. */
+    private void start(HttpServletRequest req, HttpServletResponse resp, AsyncContext async, byte[] body) {
         TurnRequest request;
         try {
-            request = parser.parse(req);
+            request = parser.parse(body, req);
         } catch (ApiException e) {
-            Responses.error(resp, e.error());
+            Responses.refuse(async, e.error());
             return;
         }
         // Every answer to a session request names the session, refusals included.
         request.sessionKey().ifPresent(key -> resp.setHeader(SessionProtocol.KEY_HEADER, key));
         CompletionId id = CompletionId.fresh(request.model());
-        AsyncContext async = req.startAsync();
-        async.setTimeout(0);
         Cancellation cancellation = new Cancellation();
         TurnResponse response = request.streaming()
                 ? new StreamingResponse(async, id, cancellation, keepalives, errors, sessionSettings)

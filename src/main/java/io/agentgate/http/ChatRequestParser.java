@@ -8,15 +8,16 @@ import io.agentgate.turn.TurnRequest;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,23 +31,27 @@ import java.util.Set;
  */
 final class ChatRequestParser {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChatRequestParser.class);
+    /** Deeper than any real chat request (content parts, tool calls: about 6 levels). */
+    static final int MAX_NESTING = 64;
+    private static final JsonParserFactory PARSERS =
+            JsonP.PROVIDER.createParserFactory(java.util.Map.of("org.eclipse.parsson.maxDepth", MAX_NESTING));
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
 
-    private final long maxBytes;
     private final String defaultModel;
     private final int sessionKeyMaxLength;
 
-    ChatRequestParser(long maxBytes, String defaultModel, int sessionKeyMaxLength) {
-        this.maxBytes = maxBytes;
+    ChatRequestParser(String defaultModel, int sessionKeyMaxLength) {
         this.defaultModel = defaultModel;
         this.sessionKeyMaxLength = sessionKeyMaxLength;
     }
 
-    TurnRequest parse(HttpServletRequest request) throws IOException, ApiException {
-        TurnRequest body = parse(readBody(request), Optional.empty());
+    /** A request whose body has been read whole (see {@link BodyReader}). */
+    TurnRequest parse(byte[] body, HttpServletRequest request) throws ApiException {
+        TurnRequest parsed = parse(decode(body), Optional.empty());
         // The body is judged first: its refusal wins over the header's.
         Optional<String> sessionKey = SessionProtocol.sessionKey(request, sessionKeyMaxLength);
-        return new TurnRequest(body.model(), body.messages(), sessionKey, body.streaming());
+        return new TurnRequest(parsed.model(), parsed.messages(), sessionKey, parsed.streaming());
     }
 
     /** The body of a request with this session key (empty: stateless). */
@@ -64,46 +69,51 @@ final class ChatRequestParser {
                 stream);
     }
 
-    private String readBody(HttpServletRequest request) throws IOException, ApiException {
-        long declared = request.getContentLengthLong();
-        if (declared > maxBytes) {
-            throw tooLarge();
+    /** Strict UTF-8: a byte sequence that is not UTF-8 is refused, never turned into U+FFFD and forwarded. */
+    static String decode(byte[] body) throws ApiException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.invalid("Request body is not valid UTF-8.", null);
         }
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream((int) Math.max(0, Math.min(declared, 64 * 1024)));
-        byte[] chunk = new byte[8192];
-        try (InputStream in = request.getInputStream()) {
-            int n;
-            while ((n = in.read(chunk)) != -1) {
-                if (buffer.size() + n > maxBytes) {
-                    throw tooLarge();
-                }
-                buffer.write(chunk, 0, n);
-            }
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
     }
 
-    private ApiException tooLarge() {
-        return new ApiException(413, ApiError.of(
-                "Request body is larger than the limit of " + maxBytes + " bytes.",
-                "invalid_request_error", null, "request_too_large"));
-    }
-
+    /**
+     * Exactly one JSON object, nested at most {@link #MAX_NESTING} levels, and nothing after it but
+     * whitespace. Parsson's own depth limit throws a bare RuntimeException (a 500 and a
+     * 1,000-frame stack trace at its default of 1,000 levels), hence the limit set here and caught.
+     */
     private static JsonObject parseObject(String body) throws ApiException {
         if (body.isBlank()) {
             throw ApiException.invalid("Request body is empty; expected a JSON object.", null);
         }
-        try (JsonReader reader = JsonP.PROVIDER.createReader(new StringReader(body))) {
-            JsonValue value = reader.readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+        try (JsonParser parser = PARSERS.createParser(new StringReader(body))) {
+            if (parser.next() != JsonParser.Event.START_OBJECT) {
                 throw ApiException.invalid("Request body must be a JSON object.", null);
             }
-            return value.asJsonObject();
+            JsonObject root = parser.getObject();
+            if (parser.hasNext()) {
+                throw trailingContent();
+            }
+            return root;
         } catch (JsonParsingException e) {
+            if (e.getMessage() != null && e.getMessage().contains("EOF")) {
+                throw trailingContent();
+            }
             throw ApiException.invalid("Request body is not valid JSON: " + e.getMessage(), null);
-        } catch (JsonException e) {
+        } catch (JsonException | java.util.NoSuchElementException | IllegalStateException e) {
             throw ApiException.invalid("Request body is not valid JSON.", null);
+        } catch (RuntimeException tooDeep) {
+            log.info("Refused a request body nested more than {} levels deep", MAX_NESTING);
+            throw ApiException.invalid("Request body is nested more than " + MAX_NESTING + " levels deep.", null);
         }
+    }
+
+    private static ApiException trailingContent() {
+        return ApiException.invalid("Request body has content after the JSON object.", null);
     }
 
     private static List<Message> messages(JsonObject root) throws ApiException {
@@ -137,14 +147,15 @@ final class ChatRequestParser {
             throw ApiException.invalid("Invalid value '" + role + "' for role; expected one of "
                     + String.join(", ", new java.util.TreeSet<>(ROLES)) + ".", path + ".role");
         }
-        String content = content(m, path + ".content");
+        String content = storable(content(m, path + ".content"), path + ".content");
         List<ToolCall> toolCalls = "assistant".equals(role) ? toolCalls(m, path + ".tool_calls") : null;
         boolean hasToolCalls = toolCalls != null && !toolCalls.isEmpty();
         if ((content == null || content.isEmpty()) && !hasToolCalls) {
             throw ApiException.invalid("Message content must not be empty.", path + ".content");
         }
         String role2 = "developer".equals(role) ? "system" : role;
-        String toolCallId = "tool".equals(role) ? optionalString(m, "tool_call_id", path + ".tool_call_id") : null;
+        String toolCallId = storable("tool".equals(role) ? optionalString(m, "tool_call_id", path + ".tool_call_id")
+                : null, path + ".tool_call_id");
         return new Message(role2, content, hasToolCalls ? toolCalls : null, toolCallId);
     }
 
@@ -188,10 +199,22 @@ final class ChatRequestParser {
                     || !(v.asJsonObject().get("function") instanceof JsonObject fn)) {
                 throw ApiException.invalid("Each tool call needs a 'function' object.", path);
             }
-            out.add(ToolCall.complete(v.asJsonObject().getString("id", null),
-                    fn.getString("name", null), fn.getString("arguments", "")));
+            out.add(ToolCall.complete(storable(v.asJsonObject().getString("id", null), path),
+                    storable(fn.getString("name", null), path), storable(fn.getString("arguments", ""), path)));
         }
         return out;
+    }
+
+    /**
+     * PostgreSQL text cannot hold U+0000: refused here, before any upstream call, instead of failing
+     * when the turn is stored after the model already answered.
+     */
+    private static String storable(String text, String param) throws ApiException {
+        if (text != null && text.indexOf('\u0000') >= 0) {
+            throw ApiException.invalid("'" + param + "' contains a NUL character (U+0000), which cannot be stored.",
+                    param);
+        }
+        return text;
     }
 
     private static String optionalString(JsonObject o, String key) throws ApiException {

@@ -52,6 +52,34 @@ final class ErrorMapper {
         return new HttpError(503, ApiError.of("The gateway is shutting down.", "server_error", null, "unavailable"));
     }
 
+    HttpError requestTooLarge(long maxBytes) {
+        return new HttpError(413, ApiError.of("Request body is larger than the limit of " + maxBytes + " bytes.",
+                "invalid_request_error", null, "request_too_large"));
+    }
+
+    HttpError requestTimeout(java.time.Duration limit) {
+        return new HttpError(408, ApiError.of("The request body was not received within " + limit.toMillis()
+                + " ms.", "invalid_request_error", null, "request_timeout"));
+    }
+
+    /**
+     * A status the container raised itself. The container's own message is not passed on (it may
+     * name exceptions or echo the request); the method and path are the client's own.
+     */
+    HttpError containerError(int status, String method, String path) {
+        String where = path == null ? "" : " (" + method + " " + secrets.redact(truncate(path)) + ")";
+        String message = switch (status) {
+            case 404 -> "Unknown endpoint" + where + ".";
+            case 405 -> "Method " + method + " is not allowed on this endpoint" + where + ".";
+            default -> ApiError.statusText(status);
+        };
+        return new HttpError(status, ApiError.forStatus(status, message));
+    }
+
+    private static String truncate(String path) {
+        return path.length() > 200 ? path.substring(0, 200) + "…" : path;
+    }
+
     HttpError unauthorized(String message) {
         return new HttpError(401, ApiError.of(message, "invalid_request_error", null, "invalid_api_key"));
     }

@@ -16,6 +16,7 @@ import jakarta.servlet.ServletRegistration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Registers every endpoint and filter of the gateway on a servlet context; this package's entry
@@ -34,6 +35,7 @@ public final class HttpSurface {
             SessionService sessions,
             ExecutorService agentExecutor,
             KeepaliveScheduler keepalives,
+            ScheduledExecutorService scheduler,
             Secrets secrets) {}
 
     private HttpSurface() {}
@@ -41,6 +43,9 @@ public final class HttpSurface {
     public static void register(ServletContext context, Services services) {
         GatewayConfig config = services.config();
         ErrorMapper errors = new ErrorMapper(services.secrets());
+        FilterRegistration.Dynamic jsonErrors = context.addFilter("json-errors", new JsonErrorFilter(errors));
+        jsonErrors.setAsyncSupported(true);
+        jsonErrors.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         // CORS first, so that refusals (401, 413, 400) are readable by browser clients too.
         FilterRegistration.Dynamic cors = context.addFilter("cors", new CorsFilter(config.corsOrigins()));
         cors.setAsyncSupported(true);
@@ -49,6 +54,7 @@ public final class HttpSurface {
         auth.setAsyncSupported(true);
         auth.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/v1/*");
 
+        context.addServlet("error-page", new ErrorPageServlet(errors)).addMapping(ErrorPageServlet.PATH);
         context.addServlet("health", new HealthServlet(services.database()))
                 .addMapping("/health", "/health/ready");
         context.addServlet("metrics", new MetricsServlet(services.metrics()))
@@ -57,7 +63,8 @@ public final class HttpSurface {
                 .addMapping("/v1/models");
         int keyMaxLength = config.sessions().keyMaxLength();
         ServletRegistration.Dynamic chat = context.addServlet("chat-completions", new ChatCompletionsServlet(
-                new ChatRequestParser(config.maxRequestBytes(), config.model(), keyMaxLength),
+                new ChatRequestParser(config.model(), keyMaxLength),
+                new BodyReader.Limits(config.maxRequestBytes(), config.requestBodyTimeout(), services.scheduler()),
                 services.turns(), services.agentExecutor(), services.keepalives(), errors, config.sessions()));
         chat.setAsyncSupported(true);
         chat.addMapping("/v1/chat/completions");

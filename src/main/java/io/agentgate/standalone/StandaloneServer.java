@@ -24,6 +24,9 @@ public final class StandaloneServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StandaloneServer.class);
     /** Where the build puts a copy of webapp/ (without WEB-INF) on the classpath; see pom.xml. */
     static final String WEB_ROOT = "agentgate-webroot/";
+    private static final long IDLE_TIMEOUT_FLOOR_MS = 30_000;
+    /** The gateway's error page servlet (see web.xml's {@code <error-page>} for the WAR). */
+    private static final String ERROR_PAGE = "/error";
 
     private final Server server;
     private final ServletContextHandler context;
@@ -55,13 +58,19 @@ public final class StandaloneServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(config.host());
         connector.setPort(config.port());
+        // A connection that sends nothing for this long is closed (stalled headers, a silent client); a
+        // body that trickles gets its 408 from the gateway's own deadline (BodyReader). Never below
+        // Jetty's default of 30 s, which quiet SSE streams between keepalives rely on.
+        connector.setIdleTimeout(Math.max(IDLE_TIMEOUT_FLOOR_MS, config.requestBodyTimeout().toMillis()));
         server.addConnector(connector);
+        server.setErrorHandler(new JsonErrorHandler());
 
         ServletContextHandler context = new ServletContextHandler("/");
         serveWebRoot(context);
         context.setAttribute(GatewayBootstrap.CONFIG_ATTRIBUTE, config);
         attributes.forEach(context::setAttribute);
         context.addEventListener(new GatewayBootstrap());
+        context.setErrorHandler(JsonErrorHandler.forContext(ERROR_PAGE));
         server.setHandler(context);
         server.setStopAtShutdown(false);
         server.start();

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** The chat request parser on bodies as text: what it keeps, and how it refuses (no HTTP). */
 class ChatRequestParserTest {
 
-    private final ChatRequestParser parser = new ChatRequestParser(1000, "default-model", 64);
+    private final ChatRequestParser parser = new ChatRequestParser("default-model", 64);
 
     @Test
     void aMinimalBodyGetsTheDefaultModelAndDoesNotStream() throws Exception {

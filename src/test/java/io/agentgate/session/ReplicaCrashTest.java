@@ -51,6 +51,9 @@ class ReplicaCrashTest {
         Map<String, String> shared = sharedDatabase("AGENTGATE_SESSION_LEASE_SECONDS", "5");
         try (TestGateway b = TestGateway.start(with(shared, "AGENTGATE_INSTANCE_ID", "b"), FakeModel.forSessions());
              ChildGateway a = ChildGateway.start("crash-a", childSettings(shared))) {
+            assertEquals("hi", send(client(a), "unasked", "hi").content());
+            streamUntilFirstWord(a, "unasked");
+            streamUntilFirstWord(a, null);
             String runOnA = streamUntilFirstWordThenKill(a, b, "k");
             long killedAt = System.nanoTime();
 
@@ -77,8 +80,15 @@ class ReplicaCrashTest {
                     () -> "interrupted".equals(value(b, "SELECT outcome FROM runs WHERE run_id = ?::uuid", runOnA)));
             assertEquals("a", value(b, "SELECT instance_id FROM runs WHERE run_id = ?::uuid", runOnA));
             assertTrue(value(b, "SELECT ended_at FROM runs WHERE run_id = ?::uuid", runOnA) != null);
-            assertTrue(b.get("/metrics").body().contains("agentgate_runs_total{outcome=\"interrupted\"} 1.0"),
-                    "B counted the run it closed");
+            assertEquals(3L, value(b, "SELECT count(*) FROM runs WHERE instance_id = 'a' AND outcome = 'interrupted'"),
+                    "every run A left open, the stateless one too");
+            assertEquals(0L, value(b, "SELECT count(*) FROM runs WHERE outcome IS NULL"));
+            assertTrue(b.get("/metrics").body().contains("agentgate_runs_total{outcome=\"interrupted\"} 3.0"),
+                    "B counted the runs it closed");
+
+            // The session nobody asked for since: B's heartbeat suspended it and cleared A's lease.
+            Await.until("B's heartbeat suspends the session left by A", Duration.ofSeconds(15), () -> Boolean.TRUE.equals(
+                    value(b, "SELECT suspended AND running_run_id IS NULL FROM sessions WHERE session_key = 'unasked'")));
         }
     }
 
@@ -124,18 +134,19 @@ class ReplicaCrashTest {
     }
 
     /**
-     * Starts a long streaming turn of {@code key} on the child, waits for its first word, kills the
-     * child (the stream left open, as a client would) and returns the run's id (the lease holder).
+     * Starts a long streaming turn on the child (in session {@code key}, or stateless when null) and
+     * returns once its first word arrived, leaving the stream open as a client would.
      */
-    private static String streamUntilFirstWordThenKill(ChildGateway a, TestGateway db, String key) throws Exception {
-        assertEquals("hi", send(client(a), key, "hi").content());
-        HttpRequest request = HttpRequest.newBuilder(a.uri("/v1/chat/completions"))
-                .header("Content-Type", "application/json").header(SessionProtocol.KEY_HEADER, key)
+    private static void streamUntilFirstWord(ChildGateway a, String key) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(a.uri("/v1/chat/completions"))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"demo\",\"stream\":true,\"messages\":"
-                        + "[{\"role\":\"user\",\"content\":\"" + LONG_PROMPT + "\"}]}"))
-                .build();
+                        + "[{\"role\":\"user\",\"content\":\"" + LONG_PROMPT + "\"}]}"));
+        if (key != null) {
+            request.header(SessionProtocol.KEY_HEADER, key);
+        }
         HttpResponse<InputStream> response = HttpClient.newHttpClient()
-                .send(request, HttpResponse.BodyHandlers.ofInputStream());
+                .send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
         BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
         CompletableFuture.runAsync(() -> {
@@ -148,6 +159,12 @@ class ReplicaCrashTest {
                 throw new UncheckedIOException(e);
             }
         }).get(30, TimeUnit.SECONDS);
+    }
+
+    /** A session turn on the child, killed once its first word arrived; returns its run id (the lease holder). */
+    private static String streamUntilFirstWordThenKill(ChildGateway a, TestGateway db, String key) throws Exception {
+        assertEquals("hi", send(client(a), key, "hi").content());
+        streamUntilFirstWord(a, key);
         Object run = value(db, "SELECT running_run_id FROM sessions WHERE session_key = ?", key);
         // Run records are written behind the request (a millisecond or two after the turn began); a
         // kill before that loses the record, the documented trade. This test is about a recorded run.
