@@ -22,7 +22,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,8 +47,12 @@ public class GatewayBootstrap implements ServletContextListener {
     public static final String MODEL_ATTRIBUTE = ModelClient.class.getName();
 
     private static final Logger log = LoggerFactory.getLogger(GatewayBootstrap.class);
+    /** After the grace period, how long cancelled turns and their responses get to end. */
+    private static final Duration RESPONSES_WAIT = Duration.ofSeconds(5);
+    /** The longest start-up waits for a database that is on its way (initdb and first start included). */
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
 
-    private Gateway gateway;
+    private volatile Gateway gateway;
     private ModelClient ownModel;
     private ScheduledExecutorService scheduler;
 
@@ -57,7 +64,19 @@ public class GatewayBootstrap implements ServletContextListener {
                 : ConfigLoader.load(ConfigLoader.layered(context::getInitParameter));
         log.info("Starting agentgate: {}", config);
 
-        Database database = Database.start(config);
+        // The database connects in the background (the gateway answers /health at once, and /health/ready
+        // once it is migrated); the start-up work that needs it runs then, after the services exist.
+        CountDownLatch servicesBuilt = new CountDownLatch(1);
+        AtomicReference<Runnable> startupWork = new AtomicReference<>(() -> {});
+        Database database = Database.open(config, () -> {
+            try {
+                servicesBuilt.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("stopped before the start-up work ran", e);
+            }
+            startupWork.get().run();
+        });
         // Agents spend their lives waiting on the model and on client sockets: one virtual thread each.
         ExecutorService agentExecutor = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("agent-", 0).factory());
@@ -81,11 +100,13 @@ public class GatewayBootstrap implements ServletContextListener {
         SessionService sessions = new SessionService(database.dataSource(),
                 database.unpooledDataSource("agentgate-stop-listener"), instanceId, model, config.model(),
                 config.sessions(), scheduler, agentExecutor);
+        RunTracker runs = new RunTracker(database.dataSource(), metrics, instanceId, database::isReady);
         // Before any request: a conversation in flight when its instance went down must start fresh,
         // and runs left open by it are closed as interrupted.
-        sessions.suspendAtStartup();
-        RunTracker runs = new RunTracker(database.dataSource(), metrics, instanceId);
-        runs.closeLeftOpenAtStartup();
+        startupWork.set(() -> {
+            sessions.suspendAtStartup();
+            runs.closeLeftOpenAtStartup();
+        });
         // Any live instance closes the runs of an instance that died, once its liveness expired.
         long sweep = config.sessions().lease().toMillis();
         scheduler.scheduleWithFixedDelay(() -> onWorkers(agentExecutor, runs::closeOrphaned), sweep, sweep,
@@ -96,40 +117,72 @@ public class GatewayBootstrap implements ServletContextListener {
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         HttpSurface.register(context, new HttpSurface.Services(config, database, metrics, model.modelIds(), turns,
                 runs, sessions, agentExecutor, keepalives, scheduler, secrets));
-        log.info("agentgate ready (model: {})", String.join(", ", model.modelIds()));
+        servicesBuilt.countDown();
+        // The context serves once this returns: wait while the database is on its way (a redeployed copy
+        // joining the running embedded server is ready before its first request), not while it is away.
+        if (database.awaitStartup(STARTUP_WAIT)) {
+            log.info("agentgate ready (model: {})", String.join(", ", model.modelIds()));
+        } else {
+            log.warn("agentgate started without its database (model: {}): /health/ready answers 503 and turns fail"
+                    + " with database_unavailable until it is reachable", String.join(", ", model.modelIds()));
+        }
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        drain();
         if (gateway == null) {
             return;
         }
-        log.info("Stopping agentgate");
-        gateway.stopping();
         gateway.keepalives().close();
         scheduler.shutdownNow();
-        // Turns end as cancelled, not as failures; the executor's interrupt reaches what is left.
-        gateway.turns().cancelAll(Cancellation.Reason.SHUTTING_DOWN);
-        gateway.agentExecutor().shutdownNow();
-        try {
-            if (!gateway.agentExecutor().awaitTermination(10, TimeUnit.SECONDS)) {
-                log.warn("Some agent tasks did not stop within 10 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         // After the turns ended: their leases are released (sessions suspended) and the instance leaves.
         gateway.sessions().close();
         if (ownModel != null) {
             ownModel.close();
             ownModel = null;
         }
-        // Every run ended above; its record is written before the database goes away.
+        // Last: every run ended above and its record, queued behind the request, is written now; the
+        // embedded PostgreSQL stops here (not in a JVM hook).
         gateway.runs().close();
         gateway.database().close();
         gateway.metrics().close();
         event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);
         gateway = null;
+        log.info("agentgate stopped");
+    }
+
+    /**
+     * Stops taking turns and lets those in flight finish within {@code AGENTGATE_SHUTDOWN_GRACE_SECONDS};
+     * the rest end with a {@code shutdown} error. Called on context destroy, and earlier by a launcher
+     * that can (the standalone server, before its connectors close). Idempotent.
+     */
+    public void drain() {
+        Gateway running = gateway;
+        if (running == null || running.turns().isDraining()) {
+            return;
+        }
+        // Turns cut from now on leave their sessions suspended (as after a crash).
+        running.stopping();
+        Duration grace = running.config().lifecycle().shutdownGrace();
+        log.info("Stopping agentgate: new turns are refused; turns in flight have {} s to finish",
+                grace.toMillis() / 1000.0);
+        int left = running.turns().drain(grace, RESPONSES_WAIT);
+        if (left > 0) {
+            log.warn("{} turn(s) did not end within {} s of being told to stop", left, RESPONSES_WAIT.toSeconds());
+        }
+        // The turns ended; their last frames and bodies are written on the agent threads after that,
+        // and must be before a launcher closes the connections.
+        ExecutorService agents = running.agentExecutor();
+        agents.shutdown();
+        try {
+            if (!agents.awaitTermination(RESPONSES_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                log.warn("Some agent tasks did not stop within {} s; interrupting them", RESPONSES_WAIT.toSeconds());
+                agents.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Hands a scheduler tick to the workers, so the scheduler thread never waits on the database. */

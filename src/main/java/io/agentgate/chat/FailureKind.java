@@ -21,7 +21,14 @@ public enum FailureKind {
      * later by the restarted instance or by another one once the dead one's lease expired. No client
      * is told: its connection died with the instance.
      */
-    INTERRUPTED;
+    INTERRUPTED,
+    /**
+     * The gateway stopped (shutdown, undeploy, redeploy) before the run ended within the grace period;
+     * the client is told with an error frame (or a 503), never a clean end.
+     */
+    SHUTDOWN,
+    /** The database could not be reached in time: the turn is refused or ended rather than left unrecorded. */
+    DATABASE_UNAVAILABLE;
 
     /** The stable name used in the runs table, metrics and error bodies. */
     public String code() {

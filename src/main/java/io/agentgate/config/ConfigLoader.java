@@ -51,7 +51,10 @@ public final class ConfigLoader {
                 s.duration("AGENTGATE_UPSTREAM_READ_TIMEOUT_SECONDS", 120),
                 sessionSettings(s),
                 s.duration("AGENTGATE_REQUEST_BODY_TIMEOUT_SECONDS", 30),
-                s.integer("AGENTGATE_UPSTREAM_MAX_LINE_BYTES", 32 * 1024 * 1024)).validate();
+                s.integer("AGENTGATE_UPSTREAM_MAX_LINE_BYTES", 32 * 1024 * 1024),
+                new LifecycleSettings(
+                        s.duration("AGENTGATE_SHUTDOWN_GRACE_SECONDS", 10),
+                        s.duration("AGENTGATE_DB_TIMEOUT_SECONDS", 5))).validate();
     }
 
     private static SessionSettings sessionSettings(Settings s) {

@@ -32,7 +32,8 @@ public record GatewayConfig(
         Duration upstreamReadTimeout,
         SessionSettings sessions,
         Duration requestBodyTimeout,
-        int upstreamMaxLineBytes) {
+        int upstreamMaxLineBytes,
+        LifecycleSettings lifecycle) {
 
     /** The model id served when no upstream is configured. */
     public static final String DEMO_MODEL = "demo";
@@ -91,6 +92,13 @@ public record GatewayConfig(
                         "AGENTGATE_MODEL must name the upstream model when AGENTGATE_UPSTREAM_BASE_URL is set");
             }
         }
+        if (lifecycle.shutdownGrace().isNegative()) {
+            throw invalid("AGENTGATE_SHUTDOWN_GRACE_SECONDS", "must not be negative (0: end turns at once)",
+                    lifecycle.shutdownGrace().toMillis() / 1000.0);
+        }
+        if (lifecycle.dbTimeout().compareTo(LifecycleSettings.MIN_DB_TIMEOUT) < 0) {
+            throw invalid("AGENTGATE_DB_TIMEOUT_SECONDS", "must be at least 0.25", lifecycle.dbTimeout().toMillis() / 1000.0);
+        }
         positive("AGENTGATE_SUSPEND_WINDOW_SECONDS", sessions.suspendWindow());
         if (sessions.idleTimeout().isNegative() || sessions.idleTimeout().isZero()) {
             throw invalid("AGENTGATE_SESSION_IDLE_MINUTES", "must be positive", sessions.idleTimeout().toSeconds() / 60.0);
@@ -145,6 +153,7 @@ public record GatewayConfig(
                 + ", upstreamReadTimeout=" + upstreamReadTimeout
                 + ", requestBodyTimeout=" + requestBodyTimeout
                 + ", upstreamMaxLineBytes=" + upstreamMaxLineBytes
-                + ", sessions[" + sessions + "]]";
+                + ", sessions[" + sessions + "]"
+                + ", lifecycle[" + lifecycle + "]]";
     }
 }

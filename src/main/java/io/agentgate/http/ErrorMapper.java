@@ -28,12 +28,13 @@ final class ErrorMapper {
             case TurnFailure.SessionBusy busy -> Optional.of(sessionBusy(busy.sessionKey()));
             case TurnFailure.MissingNewInput missing -> Optional.of(new HttpError(400,
                     ApiError.invalidRequest(SessionProtocol.MISSING_NEW_INPUT_TEXT, "messages")));
-            case TurnFailure.SessionUnavailable unavailable -> Optional.of(new HttpError(500,
-                    ApiError.of("The session could not be loaded.", "server_error", null, "session_error")));
+            case TurnFailure.SessionUnavailable unavailable -> Optional.of(failure(FailureKind.DATABASE_UNAVAILABLE,
+                    "The session could not be loaded: the database is unavailable. Retry shortly."));
             case TurnFailure.Failed failed -> Optional.of(failure(failed.kind(), failed.message()));
             case TurnFailure.Cancelled cancelled -> cancelled.reason() == Cancellation.Reason.STOPPED
                     ? Optional.of(failure(FailureKind.CANCELLED, "Stopped by /stop. " + SessionProtocol.STOPPED_TEXT))
-                    // The client left, or the gateway is going down: the stream just ends (see docs/agent.md).
+                    // The client left (or a deadline passed): nobody is there to read it (see docs/agent.md).
+                    // A turn the gateway's shutdown ended arrives as a Failed of kind SHUTDOWN instead.
                     : Optional.empty();
         };
     }
@@ -48,8 +49,9 @@ final class ErrorMapper {
                 "invalid_request_error", null, "session_busy"));
     }
 
+    /** A turn refused because the gateway is stopping (or its executor is gone). */
     HttpError shuttingDown() {
-        return new HttpError(503, ApiError.of("The gateway is shutting down.", "server_error", null, "unavailable"));
+        return failure(FailureKind.SHUTDOWN, io.agentgate.turn.TurnRunner.SHUTTING_DOWN_MESSAGE);
     }
 
     HttpError requestTooLarge(long maxBytes) {
@@ -110,6 +112,7 @@ final class ErrorMapper {
             case AGENT_ERROR, INTERRUPTED -> 500;
             case TIMEOUT -> 504;
             case CANCELLED -> 499;
+            case SHUTDOWN, DATABASE_UNAVAILABLE -> 503;
         };
     }
 
@@ -120,6 +123,7 @@ final class ErrorMapper {
             case AGENT_ERROR, INTERRUPTED -> "server_error";
             case TIMEOUT -> "timeout";
             case CANCELLED -> "cancelled";
+            case SHUTDOWN, DATABASE_UNAVAILABLE -> "server_error";
         };
     }
 }

@@ -55,7 +55,7 @@ public final class HttpSurface {
         auth.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/v1/*");
 
         context.addServlet("error-page", new ErrorPageServlet(errors)).addMapping(ErrorPageServlet.PATH);
-        context.addServlet("health", new HealthServlet(services.database()))
+        context.addServlet("health", new HealthServlet(services.database()::isReady, services.turns()::isDraining))
                 .addMapping("/health", "/health/ready");
         context.addServlet("metrics", new MetricsServlet(services.metrics()))
                 .addMapping("/metrics");

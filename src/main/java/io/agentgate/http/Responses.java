@@ -11,6 +11,8 @@ final class Responses {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Responses.class);
 
+    private static final String RETRY_AFTER_SECONDS = "1";
+
     private Responses() {}
 
     static void json(HttpServletResponse response, int status, Object body) throws IOException {
@@ -23,6 +25,10 @@ final class Responses {
     }
 
     static void error(HttpServletResponse response, HttpError error) throws IOException {
+        if (error.status() == 503) {
+            // Every 503 of the gateway is temporary (stopping, database unreachable): say when to come back.
+            response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+        }
         json(response, error.status(), error.body());
     }
 

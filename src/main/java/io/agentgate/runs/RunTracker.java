@@ -1,9 +1,11 @@
 package io.agentgate.runs;
 
+import io.agentgate.chat.ChatFailure;
 import io.agentgate.chat.FailureKind;
 import io.agentgate.chat.Usage;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
@@ -18,13 +20,18 @@ public final class RunTracker implements AutoCloseable {
 
     static final String COMPLETED = "completed";
 
+    private final BooleanSupplier databaseReady;
     private final RunLedger ledger;
     private final RunWriter writer;
     private final RunMetrics metrics;
     private final RunQueries queries;
 
-    /** {@code instanceId}: this gateway instance, recorded with every run it starts. */
-    public RunTracker(DataSource dataSource, MeterRegistry registry, String instanceId) {
+    /**
+     * {@code instanceId}: this gateway instance, recorded with every run it starts.
+     * {@code databaseReady}: the database monitor's current answer (what readiness reports).
+     */
+    public RunTracker(DataSource dataSource, MeterRegistry registry, String instanceId, BooleanSupplier databaseReady) {
+        this.databaseReady = databaseReady;
         this.ledger = new RunLedger(dataSource, instanceId);
         this.writer = new RunWriter(dataSource, registry, instanceId);
         this.metrics = new RunMetrics(registry);
@@ -49,7 +56,16 @@ public final class RunTracker implements AutoCloseable {
         metrics.interrupted(ledger.closeOrphaned(false));
     }
 
+    /**
+     * Records the start of a run.
+     *
+     * @throws ChatFailure of kind {@link FailureKind#DATABASE_UNAVAILABLE} when it cannot be recorded
+     */
     public Run begin(RunStart start) {
+        if (!databaseReady.getAsBoolean()) {
+            // No round trip to learn it: the database monitor (readiness) already knows it is away.
+            throw new ChatFailure(FailureKind.DATABASE_UNAVAILABLE, "The run could not be recorded.", null);
+        }
         writer.started(start);
         metrics.started();
         return new Run(start);
@@ -80,20 +96,26 @@ public final class RunTracker implements AutoCloseable {
             return start;
         }
 
-        public void completed(Usage usage) {
-            end(COMPLETED, null, usage);
+        /** Returns false when the database did not record it. */
+        public boolean completed(Usage usage) {
+            return end(COMPLETED, null, usage);
         }
 
-        /** {@code message} is what the client was told (never upstream internals). */
-        public void failed(FailureKind kind, String message) {
-            end(kind.code(), message, Usage.ZERO);
+        /** {@code message} is what the client was told (never upstream internals). Returns false when not recorded. */
+        public boolean failed(FailureKind kind, String message) {
+            return end(kind.code(), message, Usage.ZERO);
         }
 
-        private void end(String outcome, String message, Usage usage) {
-            if (ended.compareAndSet(false, true)) {
-                writer.ended(start.runId(), outcome, message, usage == null ? Usage.ZERO : usage);
-                metrics.ended(outcome);
+        private boolean end(String outcome, String message, Usage usage) {
+            if (!ended.compareAndSet(false, true)) {
+                return true;
             }
+            // Counted whatever the database says: the metric is what this process saw.
+            metrics.ended(outcome);
+            boolean queued = writer.ended(start.runId(), outcome, message, usage == null ? Usage.ZERO : usage);
+            // Written behind the request: what is known now is whether it was queued and whether the
+            // database is there to take it.
+            return queued && databaseReady.getAsBoolean();
         }
     }
 }

@@ -38,14 +38,18 @@ import org.slf4j.LoggerFactory;
  * turn's start lost the run's record, so the run could not be closed as interrupted afterwards
  * (ReplicaCrashTest). Batching by what is already queued keeps the window to one write.
  *
- * <p>The trade: a full queue (the database far behind) never blocks a request; the record is
- * dropped and counted ({@code agentgate_runs_records_dropped_total}). A crash loses what was queued
- * and not yet written. {@link #close()} writes everything queued before the database closes.
+ * <p>The trade: a full queue (the database far behind, or away) never blocks a request; the record
+ * is dropped and counted ({@code agentgate_runs_records_dropped_total}). A batch the database
+ * refuses is retried for {@link #RETRY_FOR}, so a database restart loses nothing. A crash of the
+ * gateway loses what was queued and not yet written. {@link #close()} writes everything queued
+ * before the database closes.
  */
 final class RunWriter implements AutoCloseable {
 
     static final int CAPACITY = 10_000;
     static final int BATCH_ROWS = 256;
+    /** How long a batch is retried while the database is away before its records are dropped. */
+    static final Duration RETRY_FOR = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(RunWriter.class);
     private static final int MAX_ERROR_CHARS = 1000;
@@ -88,10 +92,11 @@ final class RunWriter implements AutoCloseable {
         offer(new Started(run, Instant.now()));
     }
 
-    void ended(UUID runId, String outcome, String errorMessage, Usage usage) {
+    /** Queues a run's end; false when the queue was full and it was dropped. */
+    boolean ended(UUID runId, String outcome, String errorMessage, Usage usage) {
         String message = errorMessage == null || errorMessage.length() <= MAX_ERROR_CHARS
                 ? errorMessage : errorMessage.substring(0, MAX_ERROR_CHARS);
-        offer(new Ended(runId, outcome, message, usage, Instant.now()));
+        return offer(new Ended(runId, outcome, message, usage, Instant.now()));
     }
 
     /** Waits (at most {@code timeout}) until everything queued so far is written; false on timeout. */
@@ -118,10 +123,12 @@ final class RunWriter implements AutoCloseable {
         }
     }
 
-    private void offer(Item item) {
+    private boolean offer(Item item) {
         if (!queue.offer(item)) {
             droppedFull.increment();
+            return false;
         }
+        return true;
     }
 
     private void loop() {
@@ -145,9 +152,17 @@ final class RunWriter implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                // The one writer must outlive any failure, or every later record is lost.
                 log.warn("Run writer: unexpected failure, {} record(s) lost: {}", rows(batch), e.toString());
                 droppedFailed.increment(rows(batch));
+                batch.forEach(i -> {
+                    if (i instanceof Flush f) {
+                        f.written().countDown();
+                    }
+                });
                 batch.clear();
             }
         }
@@ -161,8 +176,42 @@ final class RunWriter implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Writes one batch, retrying while the database is away (a restart, a failover) for up to
+     * {@link #RETRY_FOR}: records wait in memory instead of being lost to a short outage. Only then
+     * are they dropped and counted. Records queued meanwhile wait (or, once the queue is full, are
+     * dropped and counted) like any others.
+     */
+    private void write(List<Item> batch) throws InterruptedException {
+        long giveUpAt = System.nanoTime() + RETRY_FOR.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                writeOnce(batch);
+                if (attempt > 1) {
+                    log.info("Run records written again after {} attempt(s)", attempt);
+                }
+                return;
+            } catch (Exception | AssertionError e) {
+                // (pgjdbc raises an AssertionError from a batch whose connection died mid-way when
+                // assertions are on.)
+                int records = rows(batch);
+                if (System.nanoTime() >= giveUpAt) {
+                    droppedFailed.increment(records);
+                    log.warn("Could not write {} run record(s) for {} s; dropped: {}", records,
+                            RETRY_FOR.toSeconds(), e.getMessage());
+                    return;
+                }
+                if (attempt == 1) {
+                    log.warn("Could not write {} run record(s) ({}); retrying while the database is away",
+                            records, e.getMessage());
+                }
+                Thread.sleep(Math.min(1_000, 50L << Math.min(attempt, 5)));
+            }
+        }
+    }
+
     /** One transaction: new runs first (ended ones complete in one row), then the ends of earlier runs. */
-    private void write(List<Item> batch) {
+    private void writeOnce(List<Item> batch) throws SQLException {
         Map<UUID, Started> starts = new LinkedHashMap<>();
         Map<UUID, Ended> endsOfNew = new LinkedHashMap<>();
         List<Ended> endsOfOld = new ArrayList<>();
@@ -186,14 +235,14 @@ final class RunWriter implements AutoCloseable {
                 insert(c, starts, endsOfNew);
                 update(c, endsOfOld);
                 c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
+            } catch (SQLException | RuntimeException | AssertionError e) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             }
-        } catch (SQLException | RuntimeException e) {
-            int lost = starts.size() + endsOfNew.size() + endsOfOld.size();
-            droppedFailed.increment(lost);
-            log.warn("Could not write {} run record(s): {}", lost, e.getMessage());
         }
     }
 
@@ -204,7 +253,8 @@ final class RunWriter implements AutoCloseable {
         try (PreparedStatement st = c.prepareStatement("""
                 INSERT INTO runs (run_id, session_key, session_id, model, streaming, started_at,
                                   ended_at, outcome, error_message, prompt_tokens, completion_tokens, instance_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (run_id) DO NOTHING""")) {
             for (Started s : starts.values()) {
                 RunStart run = s.run();
                 Ended end = ends.get(run.runId());

@@ -55,11 +55,9 @@ public final class SessionService implements AutoCloseable {
         this.leases = new LeaseKeeper(store, settings, instanceId);
         this.memory = new MemoryKeeper(store, leases, policy, model, modelId);
         this.prompts = new PromptAssembly(store);
-        leases.register();
         LeaseKeeper.Heartbeat heartbeat = leases.new Heartbeat();
         this.stopListener = new StopListener(listenerSource, this::stoppedElsewhere,
                 () -> workers.execute(heartbeat), leases.heartbeatInterval());
-        stopListener.start();
         long beat = leases.heartbeatInterval().toMillis();
         schedules.add(scheduler.scheduleWithFixedDelay(new OnWorkers(heartbeat, workers), beat, beat,
                 TimeUnit.MILLISECONDS));
@@ -76,6 +74,10 @@ public final class SessionService implements AutoCloseable {
      * suspend window (the rule from before replicas: their owner cannot be told apart).
      */
     public StartupSuspension suspendAtStartup() {
+        // Joins the live instances and listens for stops only now: the database may come up long after
+        // this service was built.
+        leases.register();
+        stopListener.start();
         StartupSuspension done = store.suspendAtStartup(leases.instanceId(), settings.suspendWindow());
         if (done.alone()) {
             log.info("Start-up as instance {}, alone on the database: suspended {} session(s) left in flight and {}"

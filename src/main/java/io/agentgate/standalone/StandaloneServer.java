@@ -30,20 +30,41 @@ public final class StandaloneServer implements AutoCloseable {
 
     private final Server server;
     private final ServletContextHandler context;
+    private final GatewayBootstrap bootstrap;
     private final URI baseUri;
 
-    private StandaloneServer(Server server, ServletContextHandler context, URI baseUri) {
+    private StandaloneServer(Server server, ServletContextHandler context, GatewayBootstrap bootstrap, URI baseUri) {
         this.server = server;
         this.context = context;
+        this.bootstrap = bootstrap;
         this.baseUri = baseUri;
     }
 
     public static void main(String[] args) throws Exception {
         GatewayConfig config = ConfigLoader.load(ConfigLoader.layered(name -> null));
         StandaloneServer running = start(config);
+        // The launcher's own hook (a web application registers none): drain the turns, then stop the
+        // application (its embedded PostgreSQL last), then the connectors.
         Runtime.getRuntime().addShutdownHook(new Thread(running::close, "agentgate-shutdown"));
+        if (Boolean.getBoolean(STOP_WITH_PARENT)) {
+            stopWithParent();
+        }
         log.info("agentgate listening on {} (OpenAI base URL {}v1)", running.baseUri(), running.baseUri());
         running.server.join();
+    }
+
+    /**
+     * Set by {@code mvn -Prun}: the gateway belongs to the command that started it. Ctrl-C reaches both
+     * (one process group); a SIGTERM to Maven alone kills Maven without passing it on, so the gateway
+     * watches its parent and stops with it instead of running on reparented to PID 1.
+     */
+    static final String STOP_WITH_PARENT = "agentgate.stopWithParent";
+
+    private static void stopWithParent() {
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+            log.info("The command that started the gateway (pid {}) ended; stopping", parent.pid());
+            System.exit(0);
+        }));
     }
 
     /** Starts on {@code config.port()}; port 0 picks a free one (see {@link #baseUri()}). */
@@ -69,7 +90,8 @@ public final class StandaloneServer implements AutoCloseable {
         serveWebRoot(context);
         context.setAttribute(GatewayBootstrap.CONFIG_ATTRIBUTE, config);
         attributes.forEach(context::setAttribute);
-        context.addEventListener(new GatewayBootstrap());
+        GatewayBootstrap bootstrap = new GatewayBootstrap();
+        context.addEventListener(bootstrap);
         context.setErrorHandler(JsonErrorHandler.forContext(ERROR_PAGE));
         server.setHandler(context);
         server.setStopAtShutdown(false);
@@ -79,7 +101,7 @@ public final class StandaloneServer implements AutoCloseable {
             throw new IllegalStateException("agentgate failed to start; see the log above");
         }
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        return new StandaloneServer(server, context, URI.create("http://" + host + ":" + connector.getLocalPort() + "/"));
+        return new StandaloneServer(server, context, bootstrap, URI.create("http://" + host + ":" + connector.getLocalPort() + "/"));
     }
 
     /**
@@ -108,15 +130,13 @@ public final class StandaloneServer implements AutoCloseable {
     }
 
     /**
-     * Stops the server. Jetty closes the connections before the application stops, so the gateway is
-     * told first: the turns those closing connections cut still count as cut by the gateway stopping.
+     * Stops the server. Jetty closes the connections before the application stops, so the gateway
+     * drains first, while its clients can still be told: turns finish within the grace period or end
+     * with a {@code shutdown} error frame, and the turns cut from then on leave their sessions suspended.
      */
     @Override
     public void close() {
-        Gateway running = gateway();
-        if (running != null) {
-            running.stopping();
-        }
+        bootstrap.drain();
         try {
             server.stop();
         } catch (Exception e) {

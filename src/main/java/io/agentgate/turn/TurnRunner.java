@@ -17,11 +17,14 @@ import io.agentgate.session.SessionService;
 import io.agentgate.session.SessionStart;
 import io.agentgate.session.SessionTurn;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,12 +42,23 @@ public final class TurnRunner {
     static final String CANCELLED_MESSAGE = "The request was cancelled.";
     static final String STOPPED_MESSAGE = "Stopped by /stop.";
     static final String AGENT_FAILED_MESSAGE = "The agent failed while answering this request.";
+    public static final String SHUTTING_DOWN_MESSAGE =
+            "The gateway is shutting down; this request was not answered. Retry it.";
+    static final String SHUT_DOWN_MID_TURN_MESSAGE =
+            "The gateway shut down before this answer finished. Retry the request.";
+    static final String DATABASE_UNAVAILABLE_MESSAGE =
+            "The database is unavailable, so this request could not be recorded. Retry it shortly.";
+    static final String NOT_STORED_MESSAGE =
+            "The conversation could not be stored (the database is unavailable). Retry the request.";
 
     private final Agent agent;
     private final SessionService sessions;
     private final RunTracker runs;
     private final Secrets secrets;
     private final Set<Cancellation> inFlight = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock drainLock = new ReentrantLock();
+    private final Condition idle = drainLock.newCondition();
+    private volatile boolean draining;
 
     public TurnRunner(Agent agent, SessionService sessions, RunTracker runs, Secrets secrets) {
         this.agent = agent;
@@ -59,6 +73,11 @@ public final class TurnRunner {
      */
     public TurnOutcome run(TurnRequest request, Cancellation cancellation, TurnWriter writer) {
         inFlight.add(cancellation);
+        // Checked after joining, so drain() either sees this turn or this turn sees the drain.
+        if (draining) {
+            leave(cancellation);
+            return new TurnFailure.Failed(FailureKind.SHUTDOWN, SHUTTING_DOWN_MESSAGE);
+        }
         try {
             if (request.sessionKey().isEmpty()) {
                 return runAgent(request, request.messages(), null, cancellation, writer);
@@ -83,7 +102,7 @@ public final class TurnRunner {
             }
             return new TurnOutcome.CommandDone(start);
         } finally {
-            inFlight.remove(cancellation);
+            leave(cancellation);
         }
     }
 
@@ -92,11 +111,74 @@ public final class TurnRunner {
         inFlight.forEach(c -> c.cancel(reason));
     }
 
+    /**
+     * Stops taking turns (new ones fail with {@link FailureKind#SHUTDOWN} before anything runs), lets
+     * the turns in flight finish within {@code grace}, then cancels the rest as
+     * {@link Cancellation.Reason#SHUTTING_DOWN} (each ends with its run recorded as
+     * {@link FailureKind#SHUTDOWN}) and waits up to {@code cancelWait} for them to end. Returns how
+     * many turns were still running when it gave up (0: all ended). Idempotent.
+     */
+    public int drain(Duration grace, Duration cancelWait) {
+        draining = true;
+        if (!awaitIdle(grace)) {
+            log.warn("{} turn(s) still running after the {} s shutdown grace period; ending them as {}",
+                    inFlight.size(), grace.toMillis() / 1000.0, FailureKind.SHUTDOWN.code());
+            cancelAll(Cancellation.Reason.SHUTTING_DOWN);
+            awaitIdle(cancelWait);
+        }
+        return inFlight.size();
+    }
+
+    /** True once {@link #drain} began: readiness reports it so a load balancer stops sending turns. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    private void leave(Cancellation cancellation) {
+        inFlight.remove(cancellation);
+        if (draining) {
+            drainLock.lock();
+            try {
+                idle.signalAll();
+            } finally {
+                drainLock.unlock();
+            }
+        }
+    }
+
+    private boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        drainLock.lock();
+        try {
+            while (!inFlight.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                // Bounded waits: a turn may leave between the emptiness check and this wait.
+                idle.awaitNanos(Math.min(left, 50_000_000L));
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return inFlight.isEmpty();
+        } finally {
+            drainLock.unlock();
+        }
+    }
+
     private TurnOutcome runAgent(TurnRequest request, List<Message> conversation, SessionTurn session,
                                  Cancellation cancellation, TurnWriter writer) {
         UUID runId = session == null ? UUID.randomUUID() : session.runId();
-        Run run = runs.begin(new RunStart(runId, request.sessionKey().orElse(null),
-                session == null ? null : session.sessionId(), request.model(), request.streaming()));
+        Run run;
+        try {
+            run = runs.begin(new RunStart(runId, request.sessionKey().orElse(null),
+                    session == null ? null : session.sessionId(), request.model(), request.streaming()));
+        } catch (ChatFailure unrecorded) {
+            // Never an answer without its run record: refuse before anything was sent.
+            release(session);
+            return new TurnFailure.Failed(unrecorded.kind(), DATABASE_UNAVAILABLE_MESSAGE);
+        }
         TurnOutcome outcome;
         try {
             outcome = answer(request, conversation, session, cancellation, writer, run);
@@ -107,12 +189,16 @@ public final class TurnRunner {
         } finally {
             release(session);
         }
-        switch (outcome) {
+        boolean recorded = switch (outcome) {
             case TurnOutcome.Answered answered -> run.completed(answered.usage());
             case TurnFailure.Failed failed -> run.failed(failed.kind(), failed.message());
             case TurnFailure.Cancelled cancelled -> run.failed(FailureKind.CANCELLED,
                     cancelled.reason() == Cancellation.Reason.STOPPED ? STOPPED_MESSAGE : CANCELLED_MESSAGE);
             default -> throw new IllegalStateException("not an agent outcome: " + outcome);
+        };
+        if (!recorded && outcome instanceof TurnOutcome.Answered) {
+            // A success nobody can count is not told as one; the open row is closed by the interrupted sweep.
+            return new TurnFailure.Failed(FailureKind.DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE);
         }
         return outcome;
     }
@@ -167,7 +253,7 @@ public final class TurnRunner {
             } catch (RuntimeException e) {
                 log.error("Run {}: the session could not be stored: {}", run.start().runId(), e.toString());
                 log.debug("Session store failure", e);
-                return new TurnFailure.Failed(FailureKind.AGENT_ERROR, "The conversation could not be stored.");
+                return new TurnFailure.Failed(FailureKind.DATABASE_UNAVAILABLE, NOT_STORED_MESSAGE);
             }
         }
         return new TurnOutcome.Answered(result.content(), result.finishReason(), result.usage());
@@ -179,6 +265,11 @@ public final class TurnRunner {
      */
     private static TurnFailure cancelled(Cancellation cancellation) {
         cancellation.cancel(Cancellation.Reason.SHUTTING_DOWN);
-        return new TurnFailure.Cancelled(cancellation.reason().orElseThrow());
+        Cancellation.Reason reason = cancellation.reason().orElseThrow();
+        if (reason == Cancellation.Reason.SHUTTING_DOWN) {
+            // Not the client's doing: it is told, with a failure kind of its own, never a clean end.
+            return new TurnFailure.Failed(FailureKind.SHUTDOWN, SHUT_DOWN_MID_TURN_MESSAGE);
+        }
+        return new TurnFailure.Cancelled(reason);
     }
 }

@@ -94,6 +94,28 @@ public final class ChildGateway implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, as a service manager stops it; see {@link #awaitExit}. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to exit; fails when it does not within {@code timeout}. Returns its exit status. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            fail("the gateway did not exit within " + timeout.toMillis() + " ms:\n" + logTail());
+        }
+        return process.exitValue();
+    }
+
+    /** Its whole output so far. */
+    public String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
     /** The last lines of its output, for failure messages. */
     public String logTail() {
         try {

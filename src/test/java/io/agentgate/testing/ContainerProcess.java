@@ -137,7 +137,8 @@ public final class ContainerProcess implements AutoCloseable {
         }
     }
 
-    private static boolean running(long pid) {
+    /** True while the process runs; a zombie waiting for its reaper counts as gone. */
+    public static boolean running(long pid) {
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
         if (handle.isEmpty() || !handle.get().isAlive()) {
             return false;

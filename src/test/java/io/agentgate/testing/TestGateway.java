@@ -43,6 +43,15 @@ public final class TestGateway implements AutoCloseable {
 
     /** Starts with a model of the test's own in place of the configured one (null: configured). */
     public static TestGateway start(Map<String, String> settings, ModelClient model) {
+        return start(settings, model, true);
+    }
+
+    /** Starts and returns as the launcher does, whether or not the database is there yet. */
+    public static TestGateway startWithoutWaitingForTheDatabase(Map<String, String> settings) {
+        return start(settings, null, false);
+    }
+
+    private static TestGateway start(Map<String, String> settings, ModelClient model, boolean awaitDatabase) {
         Map<String, String> all = new HashMap<>();
         all.put("AGENTGATE_PORT", "0");
         all.put("AGENTGATE_DATA_DIR", "target/unused-data-dir");
@@ -55,7 +64,17 @@ public final class TestGateway implements AutoCloseable {
             Map<String, Object> attributes = model == null
                     ? Map.of()
                     : Map.of(GatewayBootstrap.MODEL_ATTRIBUTE, model);
-            return new TestGateway(StandaloneServer.start(config, attributes), config);
+            StandaloneServer server = StandaloneServer.start(config, attributes);
+            // The database connects in the background: tests start once the gateway is ready.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (awaitDatabase && !server.gateway().database().isReady()) {
+                if (System.nanoTime() > deadline) {
+                    server.close();
+                    throw new IllegalStateException("the gateway's database was not ready within 60 s");
+                }
+                Thread.sleep(20);
+            }
+            return new TestGateway(server, config);
         } catch (Exception e) {
             throw new IllegalStateException("gateway did not start", e);
         }
@@ -121,6 +140,11 @@ public final class TestGateway implements AutoCloseable {
 
     /** Outcomes in the runs table, oldest first. */
     public java.util.List<String> runOutcomes() throws SQLException {
+        try {
+            gateway().runs().awaitWritten(Duration.ofSeconds(10)); // records are written behind the requests
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         java.util.List<String> out = new java.util.ArrayList<>();
         try (Connection c = db(); java.sql.Statement st = c.createStatement();
              java.sql.ResultSet rs = st.executeQuery("SELECT coalesce(outcome, 'running') FROM runs ORDER BY started_at")) {

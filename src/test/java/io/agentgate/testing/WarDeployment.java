@@ -40,10 +40,7 @@ public final class WarDeployment {
 
     /** Readiness, then a streaming completion read by the OpenAI Java SDK. */
     public static void assertServesStreamingCompletions(URI contextRoot) throws Exception {
-        HttpResponse<String> ready = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(contextRoot.resolve("health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, ready.statusCode(), ready.body());
+        awaitReady(contextRoot, Duration.ofSeconds(60));
 
         OpenAIClient client = OpenAIOkHttpClient.builder()
                 .baseUrl(contextRoot + "v1").apiKey("unused").maxRetries(0)
@@ -80,6 +77,28 @@ public final class WarDeployment {
         assertEquals("served from the war", browser.find(".turn.assistant .answer").getText());
         assertEquals(List.of(), browser.consoleProblems(), "no failed loads or script errors");
         browser.screenshot(screenshot);
+    }
+
+    /**
+     * The deployment answers {@code /health} at once and {@code /health/ready} once its database is
+     * connected and migrated (in the background: the container's start does not wait for it).
+     */
+    public static void awaitReady(URI contextRoot, Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> live = http.send(HttpRequest.newBuilder(contextRoot.resolve("health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, live.statusCode(), live.body());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpResponse<String> ready;
+        do {
+            ready = http.send(HttpRequest.newBuilder(contextRoot.resolve("health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (ready.statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        assertEquals(200, ready.statusCode(), ready.body());
     }
 
     /** Durable sessions work in the container too: one key, one session id across requests. */
