@@ -70,7 +70,7 @@ public class SessionProbe {
                 long t0 = System.nanoTime();
                 SessionTurn turn = (SessionTurn) sessions.begin(key, List.of(Message.user("hello " + i)),
                         new Cancellation());
-                turn.complete("hi " + i, Usage.of(2, 2));
+                turn.complete(List.of(Message.assistant("hi " + i, null)), Usage.of(2, 2));
                 if (i >= warmup) {
                     samples[i - warmup] = (System.nanoTime() - t0) / 1e6;
                 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.agentgate.testing.FakeModel;
+import io.agentgate.testing.FakeUpstream;
+import io.agentgate.testing.FakeUpstream.Script;
 import io.agentgate.testing.TestGateway;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The official openai-node SDK (from npm) against a real gateway: a normal stream reads as text
- * with finish_reason stop, and a crashed agent's error frame makes the SDK's stream raise.
+ * with finish_reason stop, a crashed agent's error frame makes the SDK's stream raise, and with the
+ * SDK's default retry settings a failing upstream is called only as often as the gateway retries.
  */
 class NodeSdkCompatibilityTest {
 
@@ -54,6 +57,53 @@ class NodeSdkCompatibilityTest {
             assertTrue(crash.isNull("finish"), "no finish_reason for a crash: " + out);
             assertEquals("APIError", crash.getJsonObject("raised").getString("name"), out);
         }
+    }
+
+    /**
+     * One request with openai-node's defaults (maxRetries 2) against a failing upstream: the error
+     * class the application sees, and how many times the upstream was called. Before issue 11 a
+     * non-streaming request against a 5xx upstream made 9 upstream calls (3 SDK tries x 3 gateway
+     * attempts); x-should-retry: false leaves the gateway's own 3.
+     */
+    @Test
+    void openaiNodeDefaultRetriesDoNotMultiplyUpstreamCalls() throws Exception {
+        assumeTrue(commandWorks("node", "--version") && commandWorks("npm", "--version"),
+                "node and npm are needed for this check");
+        installSdk();
+        Path script = SDK_DIR.resolve("retry-check.mjs");
+        Files.copy(Path.of("src/test/node/retry-check.mjs"), script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (FakeUpstream upstream = FakeUpstream.start();
+             TestGateway gateway = TestGateway.start(upstream.gatewaySettings())) {
+            String base = gateway.baseUri() + "v1";
+            for (String mode : List.of("whole", "stream")) {
+                upstream.reset(); // no script: every call answers 500
+                JsonObject failed = nodeRun(script, base, mode);
+                assertEquals("InternalServerError", failed.getString("name"), mode + ": " + failed);
+                assertEquals(502, failed.getInt("status"), mode + ": " + failed);
+                assertEquals(3, upstream.requestCount(), mode + ": the gateway's three attempts only");
+            }
+
+            upstream.reset();
+            for (int i = 0; i < 3; i++) {
+                upstream.enqueue(Script.status(429, "{\"error\":{\"message\":\"slow down\"}}")
+                        .withHeader("Retry-After", "1"));
+            }
+            JsonObject limited = nodeRun(script, base, "stream");
+            assertEquals("RateLimitError", limited.getString("name"), limited.toString());
+            assertEquals("1", limited.getString("retryAfter"), limited.toString());
+            assertEquals(3, upstream.requestCount());
+
+            upstream.reset();
+            upstream.enqueue(Script.status(400, "{\"error\":{\"message\":\"context too long\"}}"));
+            JsonObject refused = nodeRun(script, base, "stream");
+            assertEquals("BadRequestError", refused.getString("name"), refused.toString());
+            assertEquals(1, upstream.requestCount());
+        }
+    }
+
+    private static JsonObject nodeRun(Path script, String base, String mode) throws Exception {
+        String out = run(List.of("node", script.toAbsolutePath().toString(), base, mode), SDK_DIR.toFile());
+        return Json.createReader(new StringReader(out.lines().reduce((a, b) -> b).orElse("{}"))).readObject();
     }
 
     private static void installSdk() throws Exception {

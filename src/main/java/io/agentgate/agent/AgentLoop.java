@@ -4,15 +4,21 @@ import io.agentgate.chat.ChatFailure;
 import io.agentgate.chat.ContentSink;
 import io.agentgate.chat.FailureKind;
 import io.agentgate.chat.Message;
+import io.agentgate.chat.RequestOptions;
 import io.agentgate.chat.ToolCall;
+import io.agentgate.chat.ToolProgress;
 import io.agentgate.chat.ToolSpec;
 import io.agentgate.chat.Usage;
 import io.agentgate.llm.ModelCall;
 import io.agentgate.llm.ModelClient;
 import io.agentgate.llm.ModelReply;
+import jakarta.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +32,12 @@ import org.slf4j.LoggerFactory;
  *       in all, then the turn fails;</li>
  *   <li>text cut by {@code length}: all reasoning and nothing visible ends the turn with a
  *       "thinking budget exhausted" notice; otherwise the model is asked to continue,
- *       {@value #MAX_ATTEMPTS} attempts in all, and the parts form one answer.</li>
+ *       {@value #MAX_ATTEMPTS} attempts in all, and the parts form one answer;</li>
+ *   <li>a reply that calls any of the client's own tools ends the turn with those calls
+ *       ({@code finish_reason: tool_calls}) for the client to run. Server tools called in the same
+ *       reply are not run and are left out of that assistant message, so the client's transcript
+ *       and the stored one are the same and every call in them gets its result before the model
+ *       speaks again; the model may call them again in its next step.</li>
  * </ul>
  * A partial turn still completes (the client gets the notice as content and {@code length} as the
  * finish reason); only a failure that leaves no usable answer throws {@link ChatFailure}.
@@ -45,10 +56,14 @@ final class AgentLoop {
 
     private final ModelClient model;
     private final List<ToolSpec> tools;
+    private final Set<String> clientTools;
     private final ToolRunner runner;
     private final int maxIterations;
     private final String modelId;
+    private final RequestOptions options;
     private final List<Message> conversation;
+    /** What this turn added to the conversation: the transcript's share of it. */
+    private final List<Message> added = new ArrayList<>();
     private final ShownText shown;
     private Usage usage = Usage.ZERO;
     /** Earlier parts of an answer cut by the length limit, awaiting their continuation. */
@@ -56,20 +71,23 @@ final class AgentLoop {
     private int lengthAttempts;
     private int invalidArgumentAttempts;
 
-    AgentLoop(ModelClient model, List<ToolSpec> tools, ToolRunner runner, int maxIterations,
-              String modelId, List<Message> conversation, ContentSink sink) {
+    AgentLoop(ModelClient model, List<ToolSpec> serverTools, ToolRunner runner, int maxIterations,
+              String modelId, List<Message> conversation, RequestOptions options, ToolProgress progress,
+              ContentSink sink) {
         this.model = model;
-        this.tools = tools;
+        this.tools = Stream.concat(serverTools.stream(), options.clientTools().stream()).toList();
+        this.clientTools = options.clientTools().stream().map(ToolSpec::name).collect(Collectors.toSet());
         this.runner = runner;
         this.maxIterations = maxIterations;
         this.modelId = modelId;
+        this.options = options;
         this.conversation = new ArrayList<>(conversation);
-        this.shown = new ShownText(sink);
+        this.shown = new ShownText(sink, progress);
     }
 
     AgentResult run() throws InterruptedException {
         for (int call = 1; call <= maxIterations; call++) {
-            ModelReply reply = model.complete(new ModelCall(modelId, nextMessages(), tools), shown);
+            ModelReply reply = model.complete(new ModelCall(modelId, nextMessages(), tools, parameters(call)), shown);
             usage = usage.plus(reply.usage());
             Optional<AgentResult> end = reply.hasToolCalls() ? afterToolCalls(reply) : afterText(reply);
             if (end.isPresent()) {
@@ -77,8 +95,17 @@ final class AgentLoop {
             }
         }
         log.info("Turn stopped after {} model calls without a final answer", maxIterations);
-        return partial("Stopped after " + maxIterations
+        return partial(continued, "Stopped after " + maxIterations
                 + " model calls without a final answer (AGENTGATE_MAX_ITERATIONS).");
+    }
+
+    /** The client's parameters; its tool_choice only on the first call, or a forced call would repeat forever. */
+    private JsonObject parameters(int call) {
+        if (call > 1 || options.toolChoice() == null) {
+            return options.parameters();
+        }
+        return jakarta.json.Json.createObjectBuilder(options.parameters()).add("tool_choice", options.toolChoice())
+                .build();
     }
 
     /** The conversation, plus the cut-off answer so far and a request to go on, when continuing. */
@@ -96,7 +123,7 @@ final class AgentLoop {
         ToolArguments arguments = ToolArguments.check(reply.toolCalls());
         if (arguments.verdict() == ToolArguments.Verdict.TRUNCATED || "length".equals(reply.finishReason())) {
             log.info("Tool calls cut off (finish_reason={}); executing none", reply.finishReason());
-            return Optional.of(partial(TRUNCATED));
+            return Optional.of(partial(continued + reply.content(), TRUNCATED));
         }
         if (arguments.verdict() == ToolArguments.Verdict.INVALID) {
             invalidArgumentAttempts++;
@@ -112,37 +139,58 @@ final class AgentLoop {
         String text = continued + reply.content();
         continued = "";
         lengthAttempts = 0;
-        conversation.add(Message.assistant(text.isEmpty() ? null : text, reply.toolCalls()));
+        List<ToolCall> forClient = reply.toolCalls().stream()
+                .filter(c -> clientTools.contains(c.function().name())).toList();
+        if (!forClient.isEmpty()) {
+            if (forClient.size() < reply.toolCalls().size()) {
+                log.info("Model called client and server tools in one reply; returning the {} client call(s), "
+                        + "running none of the server ones", forClient.size());
+            }
+            add(Message.assistant(text.isEmpty() ? null : text, forClient));
+            return Optional.of(new AgentResult(shown.text(), "tool_calls", usage, forClient, added, shown.steps()));
+        }
+        add(Message.assistant(text.isEmpty() ? null : text, reply.toolCalls()));
         for (int i = 0; i < reply.toolCalls().size(); i++) {
             ToolCall call = reply.toolCalls().get(i);
-            shown.notice(progressLine(call));
-            conversation.add(Message.tool(call.id(), runner.run(call.function().name(), arguments.parsed().get(i))));
+            shown.step(stepLine(call));
+            add(Message.tool(call.id(), runner.run(call.function().name(), arguments.parsed().get(i))));
         }
         return Optional.empty();
+    }
+
+    private void add(Message message) {
+        conversation.add(message);
+        added.add(message);
     }
 
     private Optional<AgentResult> afterText(ModelReply reply) {
         String text = continued + reply.content();
         if (!"length".equals(reply.finishReason())) {
-            return Optional.of(new AgentResult(shown.text(), completedFinishReason(reply), usage));
+            added.add(Message.assistant(text, null));
+            return Optional.of(new AgentResult(shown.text(), completedFinishReason(reply), usage, List.of(), added,
+                    shown.steps()));
         }
         if (ReasoningTags.thinkingExhausted(text)) {
             log.info("Model exhausted its output budget on reasoning");
-            return Optional.of(partial(THINKING_BUDGET_EXHAUSTED));
+            return Optional.of(partial("", THINKING_BUDGET_EXHAUSTED));
         }
         lengthAttempts++;
         if (lengthAttempts >= MAX_ATTEMPTS) {
             log.info("Answer still cut off after {} attempts", lengthAttempts);
-            return Optional.of(partial(TRUNCATED));
+            return Optional.of(partial(text, TRUNCATED));
         }
         continued = text;
         return Optional.empty();
     }
 
-    /** A turn that ends short (cut off, thinking budget spent, iteration cap): the notice says why. */
-    private AgentResult partial(String notice) {
+    /**
+     * A turn that ends short (cut off, thinking budget spent, iteration cap): the notice says why.
+     * The transcript keeps the last step's text with the notice as the assistant's last message.
+     */
+    private AgentResult partial(String text, String notice) {
         shown.notice(notice);
-        return new AgentResult(shown.text(), "length", usage);
+        added.add(Message.assistant(text.isEmpty() ? notice : text + "\n\n" + notice, null));
+        return new AgentResult(shown.text(), "length", usage, List.of(), added, shown.steps());
     }
 
     /** The client sees {@code stop} unless the model reported a content filter. */
@@ -150,12 +198,14 @@ final class AgentLoop {
         return "content_filter".equals(reply.finishReason()) ? "content_filter" : "stop";
     }
 
-    /** What the client sees while a tool runs (documented in docs/agent.md). */
-    static String progressLine(ToolCall call) {
-        String arguments = call.function().arguments() == null ? "" : call.function().arguments().strip();
+    /** One tool step, {@code <name> <arguments>} on one line (documented in docs/agent.md). */
+    static String stepLine(ToolCall call) {
+        // One line, whatever the model's formatting: a step is one line of the step channel.
+        String arguments = call.function().arguments() == null ? ""
+                : call.function().arguments().strip().replaceAll("\\s*\\R\\s*", " ");
         if (arguments.length() > PROGRESS_ARGUMENT_CHARS) {
             arguments = arguments.substring(0, PROGRESS_ARGUMENT_CHARS) + "…";
         }
-        return "[tool] " + call.function().name() + (arguments.isEmpty() ? "" : " " + arguments);
+        return call.function().name() + (arguments.isEmpty() ? "" : " " + arguments);
     }
 }

@@ -12,7 +12,9 @@ public record ChatCompletion(
     public record Choice(int index, Message message, @JsonbNillable String finishReason,
                          @JsonbNillable Object logprobs) {}
 
-    public record Message(String role, @JsonbNillable String content, List<ToolCall> toolCalls) {}
+    /** {@code reasoningContent}: the gateway's tool steps, one line each (left out when there are none). */
+    public record Message(String role, @JsonbNillable String content, String reasoningContent,
+                          List<ToolCall> toolCalls) {}
 
     public static ChatCompletion of(CompletionId id, Message message, String finishReason, Usage usage) {
         return new ChatCompletion(id.id(), "chat.completion", id.created(), id.model(),

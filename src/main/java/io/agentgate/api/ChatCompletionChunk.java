@@ -11,10 +11,24 @@ public record ChatCompletionChunk(
 
     public record Choice(int index, Delta delta, @JsonbNillable String finishReason) {}
 
-    public record Delta(String role, String content, List<ToolCall> toolCalls) {}
+    /** {@code reasoningContent} carries the gateway's tool steps (see docs/agent.md). */
+    public record Delta(String role, String content, String reasoningContent, List<ToolCallDelta> toolCalls) {
+
+        public Delta(String role, String content) {
+            this(role, content, null, null);
+        }
+    }
+
+    /** One call of a client tool in a stream, as OpenAI sends it: by index, id and name first. */
+    public record ToolCallDelta(int index, String id, String type, ToolCall.Function function) {}
 
     public static ChatCompletionChunk of(CompletionId id, Delta delta, String finishReason, Usage usage) {
         return new ChatCompletionChunk(id.id(), "chat.completion.chunk", id.created(), id.model(),
                 List.of(new Choice(0, delta, finishReason)), usage);
+    }
+
+    /** The last chunk of a stream that asked for usage: no choices, only the turn's usage. */
+    public static ChatCompletionChunk usageOnly(CompletionId id, Usage usage) {
+        return new ChatCompletionChunk(id.id(), "chat.completion.chunk", id.created(), id.model(), List.of(), usage);
     }
 }

@@ -89,7 +89,7 @@ public class GatewayBootstrap implements ServletContextListener {
 
         // The web application's class loader, so tools in WEB-INF/lib jars are found.
         ToolRegistry tools = ToolRegistry.load(context.getClassLoader());
-        Agent agent = new Agent(model, tools, config.maxIterations());
+        Agent agent = new Agent(model, tools, config.maxIterations(), config.toolProgressMode());
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("agentgate.sse.streams.open", keepalives, KeepaliveScheduler::openStreams)
                 .description("SSE streams currently open").register(metrics);
@@ -116,7 +116,7 @@ public class GatewayBootstrap implements ServletContextListener {
         gateway = new Gateway(config, database, model, tools, agentExecutor, keepalives, metrics, sessions, runs, turns);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         HttpSurface.register(context, new HttpSurface.Services(config, database, metrics, model.modelIds(), turns,
-                runs, sessions, agentExecutor, keepalives, scheduler, secrets));
+                runs, sessions, agentExecutor, keepalives, scheduler, secrets, agent.toolNames()));
         servicesBuilt.countDown();
         // The context serves once this returns: wait while the database is on its way (a redeployed copy
         // joining the running embedded server is ready before its first request), not while it is away.

@@ -47,6 +47,7 @@ public final class ConfigLoader {
                 s.integer("AGENTGATE_DB_POOL_SIZE", 10),
                 Duration.ofMillis(s.longValue("AGENTGATE_DEMO_WORD_DELAY_MS", 20)),
                 s.integer("AGENTGATE_MAX_ITERATIONS", 20),
+                s.string("AGENTGATE_TOOL_PROGRESS", "reasoning_content"),
                 s.duration("AGENTGATE_UPSTREAM_CONNECT_TIMEOUT_SECONDS", 10),
                 s.duration("AGENTGATE_UPSTREAM_READ_TIMEOUT_SECONDS", 120),
                 sessionSettings(s),

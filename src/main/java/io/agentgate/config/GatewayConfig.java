@@ -1,6 +1,9 @@
 package io.agentgate.config;
 
+import io.agentgate.chat.ToolProgress;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +31,7 @@ public record GatewayConfig(
         int dbPoolSize,
         Duration demoWordDelay,
         int maxIterations,
+        String toolProgress,
         Duration upstreamConnectTimeout,
         Duration upstreamReadTimeout,
         SessionSettings sessions,
@@ -64,6 +68,10 @@ public record GatewayConfig(
         }
         if (maxIterations < 1) {
             throw invalid("AGENTGATE_MAX_ITERATIONS", "must be positive", maxIterations);
+        }
+        if (ToolProgress.of(toolProgress).isEmpty()) {
+            throw invalid("AGENTGATE_TOOL_PROGRESS", "must be one of " + Arrays.stream(ToolProgress.values())
+                    .map(ToolProgress::setting).collect(Collectors.joining(", ")), "'" + toolProgress + "'");
         }
         if (demoWordDelay.isNegative()) {
             throw invalid("AGENTGATE_DEMO_WORD_DELAY_MS", "must not be negative", demoWordDelay.toMillis());
@@ -126,6 +134,11 @@ public record GatewayConfig(
         return new IllegalArgumentException(name + " " + rule + ", got " + value);
     }
 
+    /** Where streamed tool steps go ({@code AGENTGATE_TOOL_PROGRESS}, checked by {@link #validate()}). */
+    public ToolProgress toolProgressMode() {
+        return ToolProgress.of(toolProgress).orElseThrow();
+    }
+
     public boolean usesEmbeddedDatabase() {
         return dbUrl.isEmpty();
     }
@@ -149,6 +162,7 @@ public record GatewayConfig(
                 + ", dbPoolSize=" + dbPoolSize
                 + ", demoWordDelay=" + demoWordDelay
                 + ", maxIterations=" + maxIterations
+                + ", toolProgress=" + toolProgress
                 + ", upstreamConnectTimeout=" + upstreamConnectTimeout
                 + ", upstreamReadTimeout=" + upstreamReadTimeout
                 + ", requestBodyTimeout=" + requestBodyTimeout

@@ -67,7 +67,8 @@ final class ChatCompletionsServlet extends HttpServlet {
         CompletionId id = CompletionId.fresh(request.model());
         Cancellation cancellation = new Cancellation();
         TurnResponse response = request.streaming()
-                ? new StreamingResponse(async, id, cancellation, keepalives, errors, sessionSettings)
+                ? new StreamingResponse(async, id, cancellation, keepalives, errors, sessionSettings,
+                        request.options().includeUsage())
                 : new WholeResponse(async, id, cancellation, errors, sessionSettings);
         try {
             // The session may take a while to begin (a memory flush calls the model): not on this thread.

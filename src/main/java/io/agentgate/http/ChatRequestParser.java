@@ -40,10 +40,16 @@ final class ChatRequestParser {
 
     private final String defaultModel;
     private final int sessionKeyMaxLength;
+    private final RequestParameters parameters;
 
-    ChatRequestParser(String defaultModel, int sessionKeyMaxLength) {
+    ChatRequestParser(String defaultModel, int sessionKeyMaxLength, Set<String> serverTools) {
         this.defaultModel = defaultModel;
         this.sessionKeyMaxLength = sessionKeyMaxLength;
+        this.parameters = new RequestParameters(serverTools);
+    }
+
+    ChatRequestParser(String defaultModel, int sessionKeyMaxLength) {
+        this(defaultModel, sessionKeyMaxLength, Set.of());
     }
 
     /** A request whose body has been read whole (see {@link BodyReader}). */
@@ -51,7 +57,7 @@ final class ChatRequestParser {
         TurnRequest parsed = parse(decode(body), Optional.empty());
         // The body is judged first: its refusal wins over the header's.
         Optional<String> sessionKey = SessionProtocol.sessionKey(request, sessionKeyMaxLength);
-        return new TurnRequest(parsed.model(), parsed.messages(), sessionKey, parsed.streaming());
+        return new TurnRequest(parsed.model(), parsed.messages(), sessionKey, parsed.streaming(), parsed.options());
     }
 
     /** The body of a request with this session key (empty: stateless). */
@@ -65,8 +71,9 @@ final class ChatRequestParser {
                 throw ApiException.invalid("Only n=1 is supported.", "n");
             }
         }
-        return new TurnRequest(model == null || model.isBlank() ? defaultModel : model, messages(root), sessionKey,
-                stream);
+        List<Message> messages = messages(root);
+        return new TurnRequest(model == null || model.isBlank() ? defaultModel : model, messages, sessionKey,
+                stream, parameters.read(root, stream));
     }
 
     /** Strict UTF-8: a byte sequence that is not UTF-8 is refused, never turned into U+FFFD and forwarded. */

@@ -36,7 +36,8 @@ public final class HttpSurface {
             ExecutorService agentExecutor,
             KeepaliveScheduler keepalives,
             ScheduledExecutorService scheduler,
-            Secrets secrets) {}
+            Secrets secrets,
+            java.util.Set<String> serverToolNames) {}
 
     private HttpSurface() {}
 
@@ -59,11 +60,11 @@ public final class HttpSurface {
                 .addMapping("/health", "/health/ready");
         context.addServlet("metrics", new MetricsServlet(services.metrics()))
                 .addMapping("/metrics");
-        context.addServlet("models", new ModelsServlet(services.modelIds()))
-                .addMapping("/v1/models");
+        context.addServlet("models", new ModelsServlet(services.modelIds(), errors))
+                .addMapping("/v1/models", "/v1/models/*");
         int keyMaxLength = config.sessions().keyMaxLength();
         ServletRegistration.Dynamic chat = context.addServlet("chat-completions", new ChatCompletionsServlet(
-                new ChatRequestParser(config.model(), keyMaxLength),
+                new ChatRequestParser(config.model(), keyMaxLength, services.serverToolNames()),
                 new BodyReader.Limits(config.maxRequestBytes(), config.requestBodyTimeout(), services.scheduler()),
                 services.turns(), services.agentExecutor(), services.keepalives(), errors, config.sessions()));
         chat.setAsyncSupported(true);

@@ -29,6 +29,7 @@ final class Responses {
             // Every 503 of the gateway is temporary (stopping, database unreachable): say when to come back.
             response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
         }
+        error.headers().forEach(response::setHeader);
         json(response, error.status(), error.body());
     }
 

@@ -24,7 +24,7 @@ public final class SessionProtocol {
     public static final String NOTHING_TO_STOP_TEXT = "No active task to stop.";
     public static final String RESET_TEXT = "Started a fresh session.";
     static final String MISSING_NEW_INPUT_TEXT =
-            "With " + KEY_HEADER + " the request must end with the new user message(s).";
+            "With " + KEY_HEADER + " the request must end with the new user message(s) or tool results.";
 
     private SessionProtocol() {}
 

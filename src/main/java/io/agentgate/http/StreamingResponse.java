@@ -20,11 +20,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A streaming turn's response. Until {@link #open} it is uncommitted, and a failure gets its HTTP
- * status and a JSON body; from then on it is an SSE stream (committed with 200 and the session
- * headers) whose end is a finish chunk and {@code [DONE]}, an error frame, or a bare close. However
- * the stream ends, its one close callback cancels the turn as {@code CLIENT_GONE} (a no-op once the
- * turn is over) and takes the stream off the keepalive sweep.
+ * A streaming turn's response. It stays uncommitted until there is something to send: the model's
+ * upstream call answered 2xx, or the agent emits its first event (content, a tool step). Until then
+ * a failure gets its real HTTP status and a JSON body, as OpenAI answers a request that fails
+ * before its stream starts, and the client sees nothing but a pending request (no keepalives: a
+ * proxy's idle timeout can only bite while the model has not answered at all, as with OpenAI).
+ * From the commit on it is an SSE stream (200 and the session headers, with the reset notice in
+ * its first chunk) whose end is a finish chunk and {@code [DONE]}, an error frame, or a bare close.
+ * However the stream ends, its one close callback cancels the turn as {@code CLIENT_GONE} (a no-op
+ * once the turn is over) and takes the stream off the keepalive sweep.
  */
 final class StreamingResponse implements ChatCompletionsServlet.TurnResponse {
 
@@ -36,30 +40,39 @@ final class StreamingResponse implements ChatCompletionsServlet.TurnResponse {
     private final KeepaliveScheduler keepalives;
     private final ErrorMapper errors;
     private final SessionSettings sessionSettings;
+    private final boolean includeUsage;
+    private TurnOpening opening;
+    /** Null until committed. Touched by the turn's thread only. */
     private ChunkStream chunks;
 
     StreamingResponse(AsyncContext async, CompletionId id, Cancellation cancellation, KeepaliveScheduler keepalives,
-                      ErrorMapper errors, SessionSettings sessionSettings) {
+                      ErrorMapper errors, SessionSettings sessionSettings, boolean includeUsage) {
         this.async = async;
         this.id = id;
         this.cancellation = cancellation;
         this.keepalives = keepalives;
         this.errors = errors;
         this.sessionSettings = sessionSettings;
+        this.includeUsage = includeUsage;
     }
 
     @Override
-    public ContentSink open(TurnOpening opening) throws IOException {
-        // Session headers now: nothing can be added once the stream is flushed.
-        chunks = start(SessionProtocol.headers(opening), SessionProtocol.notice(opening, sessionSettings));
-        return chunks;
+    public ContentSink open(TurnOpening opening) {
+        this.opening = opening;
+        // A client lost before the commit (the container noticed) cancels the turn all the same.
+        async.addListener(new OnLoss(() -> cancellation.cancel(Cancellation.Reason.CLIENT_GONE)));
+        return new CommitOnFirstEvent();
     }
 
     @Override
     public void end(TurnOutcome outcome) {
         switch (outcome) {
-            case TurnOutcome.Answered answered ->
-                    chunks.finish(answered.finishReason(), answered.usage());
+            case TurnOutcome.Answered answered -> {
+                if (commit()) {
+                    chunks.toolCalls(answered.toolCalls());
+                    chunks.finish(answered.finishReason(), answered.usage(), includeUsage);
+                }
+            }
             case TurnOutcome.CommandDone done -> answerCommand(done);
             case TurnFailure failure -> {
                 if (chunks == null) {
@@ -76,12 +89,32 @@ final class StreamingResponse implements ChatCompletionsServlet.TurnResponse {
         Responses.refuse(async, error);
     }
 
+    /**
+     * Commits the stream unless it already is: 200, the session headers (nothing can be added once
+     * the stream is flushed), the role chunk with the reset notice. False when the client is gone;
+     * the turn is then cancelled.
+     */
+    private boolean commit() {
+        if (chunks != null) {
+            return true;
+        }
+        try {
+            chunks = start(SessionProtocol.headers(opening), SessionProtocol.notice(opening, sessionSettings));
+            return true;
+        } catch (IOException | IllegalStateException e) {
+            log.debug("client gone before the stream opened", e);
+            cancellation.cancel(Cancellation.Reason.CLIENT_GONE);
+            async.complete();
+            return false;
+        }
+    }
+
     /** A session command's answer, as an ordinary completion so every client shows it. No agent ran. */
     private void answerCommand(TurnOutcome.CommandDone done) {
         try {
             ChunkStream answer = start(SessionProtocol.commandHeaders(done.command()), "");
             answer.content(SessionProtocol.commandText(done.command()));
-            answer.finish("stop", Usage.ZERO);
+            answer.finish("stop", Usage.ZERO, includeUsage);
         } catch (IOException | IllegalStateException e) {
             log.debug("client gone before the command answer was written", e);
             async.complete();
@@ -100,6 +133,36 @@ final class StreamingResponse implements ChatCompletionsServlet.TurnResponse {
         stream.start(leadingContent);
         keepalives.register(sse);
         return stream;
+    }
+
+    /** The agent's sink: the first event commits the stream, then everything goes to it. */
+    private final class CommitOnFirstEvent implements ContentSink {
+
+        @Override
+        public void content(String text) {
+            if (commit()) {
+                chunks.content(text);
+            }
+        }
+
+        @Override
+        public void flush() {
+            if (chunks != null) {
+                chunks.flush();
+            }
+        }
+
+        @Override
+        public void answering() {
+            commit();
+        }
+
+        @Override
+        public void step(String line) {
+            if (commit()) {
+                chunks.step(line);
+            }
+        }
     }
 
     /** Runs {@code onLoss} when the container reports the client gone. */

@@ -4,6 +4,7 @@ import io.agentgate.api.ChatCompletion;
 import io.agentgate.api.CompletionId;
 import io.agentgate.chat.Cancellation;
 import io.agentgate.chat.ContentSink;
+import io.agentgate.chat.ToolCall;
 import io.agentgate.chat.Usage;
 import io.agentgate.config.SessionSettings;
 import io.agentgate.turn.TurnFailure;
@@ -12,6 +13,7 @@ import io.agentgate.turn.TurnOutcome;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,10 +56,10 @@ final class WholeResponse implements ChatCompletionsServlet.TurnResponse {
         try {
             switch (outcome) {
                 case TurnOutcome.Answered answered -> writeCompletion(notice + answered.content(),
-                        answered.finishReason(), answered.usage());
+                        answered.steps(), answered.toolCalls(), answered.finishReason(), answered.usage());
                 case TurnOutcome.CommandDone done -> {
                     SessionProtocol.commandHeaders(done.command()).forEach(response::setHeader);
-                    writeCompletion(SessionProtocol.commandText(done.command()), "stop", Usage.ZERO);
+                    writeCompletion(SessionProtocol.commandText(done.command()), "", List.of(), "stop", Usage.ZERO);
                 }
                 case TurnFailure failure -> {
                     var error = errors.of(failure);
@@ -78,8 +80,11 @@ final class WholeResponse implements ChatCompletionsServlet.TurnResponse {
         Responses.refuse(async, error);
     }
 
-    private void writeCompletion(String content, String finishReason, Usage usage) throws IOException {
-        Responses.json(response, 200, ChatCompletion.of(id, new ChatCompletion.Message("assistant", content, null),
-                finishReason, usage));
+    /** Content is null, not empty, beside tool calls (as OpenAI sends it); steps only when there are any. */
+    private void writeCompletion(String content, String steps, List<ToolCall> toolCalls, String finishReason,
+                                 Usage usage) throws IOException {
+        Responses.json(response, 200, ChatCompletion.of(id, new ChatCompletion.Message("assistant",
+                        content.isEmpty() && !toolCalls.isEmpty() ? null : content, steps.isEmpty() ? null : steps,
+                        toolCalls.isEmpty() ? null : toolCalls), finishReason, usage));
     }
 }

@@ -106,8 +106,10 @@ public final class OpenAiCompatibleClient implements ModelClient {
             if (status / 100 != 2) {
                 String raw = readErrorBody(body);
                 throw UpstreamFailure.status(status,
-                        UpstreamErrors.clientMessage("HTTP " + status, raw, settings.apiKey()), raw);
+                        UpstreamErrors.clientMessage("HTTP " + status, raw, settings.apiKey()), raw,
+                        response.headers().firstValue("Retry-After").orElse(null));
             }
+            sink.answering();
             ModelReply reply = readStream(body, sink);
             cleanEnd = true;
             return reply;

@@ -14,7 +14,9 @@ final class UpstreamRequestBody {
     private UpstreamRequestBody() {}
 
     static String of(String model, ModelCall call) {
-        JsonObjectBuilder root = JsonP.PROVIDER.createObjectBuilder()
+        // The client's parameters first: what the gateway itself decides (model, messages, stream,
+        // tools) is added after them and wins.
+        JsonObjectBuilder root = JsonP.PROVIDER.createObjectBuilder(call.parameters())
                 .add("model", model)
                 .add("messages", messages(call.messages()))
                 .add("stream", true)
@@ -66,7 +68,7 @@ final class UpstreamRequestBody {
                     .add("type", "function")
                     .add("function", JsonP.PROVIDER.createObjectBuilder()
                             .add("name", tool.name())
-                            .add("description", tool.description())
+                            .add("description", tool.description() == null ? "" : tool.description())
                             .add("parameters", tool.parameters())));
         }
         return array;

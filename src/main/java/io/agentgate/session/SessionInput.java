@@ -6,8 +6,10 @@ import java.util.Optional;
 
 /**
  * How a chat request's messages read when the server keeps the history: the request's leading
- * system messages are this turn's instructions, its trailing user messages the new input; anything
- * in between is the client's copy of history and is ignored in favour of the stored transcript.
+ * system messages are this turn's instructions, its trailing user messages (or the results of the
+ * client's own tools, {@code role: tool}, answering the calls the last turn ended with) the new
+ * input; anything in between is the client's copy of history and is ignored in favour of the stored
+ * transcript.
  */
 record SessionInput(List<Message> systemMessages, List<Message> newInput, Optional<Command> command) {
 
@@ -19,7 +21,7 @@ record SessionInput(List<Message> systemMessages, List<Message> newInput, Option
             firstNonSystem++;
         }
         int firstTrailingUser = messages.size();
-        while (firstTrailingUser > firstNonSystem && "user".equals(messages.get(firstTrailingUser - 1).role())) {
+        while (firstTrailingUser > firstNonSystem && isNewInput(messages.get(firstTrailingUser - 1).role())) {
             firstTrailingUser--;
         }
         if (firstTrailingUser == messages.size()) {
@@ -27,7 +29,11 @@ record SessionInput(List<Message> systemMessages, List<Message> newInput, Option
         }
         List<Message> newInput = List.copyOf(messages.subList(firstTrailingUser, messages.size()));
         return new SessionInput(List.copyOf(messages.subList(0, firstNonSystem)), newInput,
-                command(newInput.getLast().content()));
+                "user".equals(newInput.getLast().role()) ? command(newInput.getLast().content()) : Optional.empty());
+    }
+
+    private static boolean isNewInput(String role) {
+        return "user".equals(role) || "tool".equals(role);
     }
 
     private static Optional<Command> command(String content) {

@@ -62,12 +62,15 @@ public final class SessionTurn implements SessionStart, AutoCloseable {
         return announcedReset;
     }
 
-    /** Stores the new input and the answer in the transcript and releases the lease, in one transaction. */
-    public void complete(String answer, Usage usage) {
+    /**
+     * Stores the new input and what the turn added (assistant messages with their real tool calls,
+     * tool results, the answer) in the transcript and releases the lease, in one transaction.
+     */
+    public void complete(List<Message> added, Usage usage) {
         if (!ended) {
             ended = true;
             List<Message> messages = new ArrayList<>(newInput);
-            messages.add(Message.assistant(answer, null));
+            messages.addAll(added);
             lease.finishTurn(sessionId, messages, usage);
         }
     }

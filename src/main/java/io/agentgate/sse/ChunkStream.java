@@ -3,10 +3,13 @@ package io.agentgate.sse;
 import io.agentgate.api.ApiError;
 import io.agentgate.api.ChatCompletionChunk;
 import io.agentgate.api.ChatCompletionChunk.Delta;
+import io.agentgate.api.ChatCompletionChunk.ToolCallDelta;
 import io.agentgate.api.CompletionId;
 import io.agentgate.api.Json;
 import io.agentgate.chat.ContentSink;
+import io.agentgate.chat.ToolCall;
 import io.agentgate.chat.Usage;
+import java.util.List;
 
 /**
  * The OpenAI {@code chat.completion.chunk} protocol over one {@link SseStream}: a role chunk,
@@ -16,9 +19,9 @@ import io.agentgate.chat.Usage;
  */
 public final class ChunkStream implements ContentSink {
 
-    // No delta.tool_calls: the gateway runs the tools itself, and a client SDK or agent framework
-    // that saw tool calls would try to run them too (and send them back unanswered next turn). The
-    // agent shows tool progress as content instead; see docs/agent.md.
+    // delta.tool_calls only ever carries calls of the client's own tools, at the end of a turn: the
+    // gateway's tools it runs itself, and a client SDK or agent framework that saw those would try to
+    // run them too. Their progress goes to delta.reasoning_content (or content); see docs/agent.md.
 
     private final SseStream sse;
     private final CompletionId id;
@@ -36,7 +39,14 @@ public final class ChunkStream implements ContentSink {
      * first chunk, something said before the agent's answer (such as a session reset notice).
      */
     public void start(String leadingContent) {
-        send(new Delta("assistant", leadingContent, null), null, null);
+        send(new Delta("assistant", leadingContent), null, null);
+    }
+
+    /** One tool step as a line of {@code delta.reasoning_content}, sent now. */
+    @Override
+    public void step(String line) {
+        flush();
+        send(new Delta(null, null, line + "\n", null), null, null);
     }
 
     /** One content chunk, written but not flushed: {@link #flush()} sends it. */
@@ -55,9 +65,32 @@ public final class ChunkStream implements ContentSink {
         }
     }
 
-    /** The real finish reason with usage, then {@code [DONE]}, then the response ends. */
-    public void finish(String finishReason, Usage usage) {
-        send(new Delta(null, null, null), finishReason, usage);
+    /**
+     * The calls of the client's own tools the turn ended with, as OpenAI streams them: per call a
+     * chunk with its index, id and name, then one with its arguments.
+     */
+    public void toolCalls(List<ToolCall> calls) {
+        flush();
+        for (int i = 0; i < calls.size(); i++) {
+            ToolCall call = calls.get(i);
+            send(new Delta(null, null, null, List.of(new ToolCallDelta(i, call.id(), "function",
+                    new ToolCall.Function(call.function().name(), "")))), null, null);
+            send(new Delta(null, null, null, List.of(new ToolCallDelta(i, null, null,
+                    new ToolCall.Function(null, call.function().arguments())))), null, null);
+        }
+    }
+
+    /**
+     * The real finish reason, then (when the client asked with {@code stream_options.include_usage})
+     * a last chunk with {@code "choices": []} and the usage, as OpenAI sends it, then {@code [DONE]},
+     * then the response ends.
+     */
+    public void finish(String finishReason, Usage usage, boolean includeUsage) {
+        flush();
+        send(new Delta(null, null), finishReason, null);
+        if (includeUsage) {
+            sse.data(Json.write(ChatCompletionChunk.usageOnly(id, usage)), true);
+        }
         sse.data("[DONE]", true);
         sse.close();
     }

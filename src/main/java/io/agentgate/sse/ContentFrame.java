@@ -38,6 +38,6 @@ final class ContentFrame {
     }
 
     static ChatCompletionChunk chunk(CompletionId id, String content) {
-        return ChatCompletionChunk.of(id, new Delta(null, content, null), null, null);
+        return ChatCompletionChunk.of(id, new Delta(null, content), null, null);
     }
 }

@@ -1,6 +1,7 @@
 package io.agentgate.turn;
 
 import io.agentgate.chat.Cancellation;
+import io.agentgate.chat.ChatFailure;
 import io.agentgate.chat.FailureKind;
 
 /**
@@ -18,8 +19,22 @@ public sealed interface TurnFailure extends TurnOutcome {
     /** The session could not be read or leased (the database failed). */
     record SessionUnavailable() implements TurnFailure {}
 
-    /** The model, the agent or the session store failed; {@code message} is safe to show. */
-    record Failed(FailureKind kind, String message) implements TurnFailure {}
+    /**
+     * The model, the agent or the session store failed; {@code message} is safe to show. An upstream
+     * that answered with an error status left it in {@code upstreamStatus} (else 0) with its
+     * {@code Retry-After} (or null).
+     */
+    record Failed(FailureKind kind, String message, int upstreamStatus, String retryAfter) implements TurnFailure {
+
+        public Failed(FailureKind kind, String message) {
+            this(kind, message, 0, null);
+        }
+
+        static Failed of(ChatFailure failure) {
+            return new Failed(failure.kind(), failure.getMessage(), failure.upstreamStatus(),
+                    failure.retryAfter().orElse(null));
+        }
+    }
 
     /** The turn was cancelled; whether anyone is told depends on why. */
     record Cancelled(Cancellation.Reason reason) implements TurnFailure {}

@@ -1,6 +1,8 @@
 package io.agentgate.turn;
 
+import io.agentgate.chat.ToolCall;
 import io.agentgate.chat.Usage;
+import java.util.List;
 import io.agentgate.session.SessionStart;
 
 /**
@@ -10,10 +12,23 @@ import io.agentgate.session.SessionStart;
 public sealed interface TurnOutcome permits TurnOutcome.Answered, TurnOutcome.CommandDone, TurnFailure {
 
     /**
-     * The agent answered. {@code content} is everything the client was shown (tool progress and
-     * notices included); {@code finishReason} is {@code stop}, {@code length} or {@code content_filter}.
+     * The agent answered. {@code content} is everything the client was shown as the answer (notices
+     * included); {@code finishReason} is {@code stop}, {@code length}, {@code content_filter}, or
+     * {@code tool_calls} with the calls of the client's own tools in {@code toolCalls};
+     * {@code steps} is the tool progress shown apart from the answer (one line each, maybe empty).
      */
-    record Answered(String content, String finishReason, Usage usage) implements TurnOutcome {}
+    record Answered(String content, String finishReason, Usage usage, List<ToolCall> toolCalls, String steps)
+            implements TurnOutcome {
+
+        public Answered {
+            toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+            steps = steps == null ? "" : steps;
+        }
+
+        public Answered(String content, String finishReason, Usage usage) {
+            this(content, finishReason, usage, List.of(), "");
+        }
+    }
 
     /** /stop, /new or /reset was carried out; no agent ran and no run was recorded. */
     record CommandDone(SessionStart command) implements TurnOutcome {}

@@ -91,7 +91,7 @@ public final class TurnRunner {
             } catch (MissingNewInputException e) {
                 return new TurnFailure.MissingNewInput();
             } catch (ChatFailure failure) {
-                return new TurnFailure.Failed(failure.kind(), failure.getMessage());
+                return TurnFailure.Failed.of(failure);
             } catch (RuntimeException e) {
                 log.error("Session could not begin: {}", e.toString());
                 log.debug("Session begin failure", e);
@@ -230,13 +230,14 @@ public final class TurnRunner {
         }
         AgentResult result;
         try {
-            result = cancellation.interruptibly(() -> agent.run(request.model(), conversation, sink));
+            result = cancellation.interruptibly(() -> agent.run(request.model(), conversation, request.options(),
+                    sink));
         } catch (InterruptedException e) {
             return cancelled(cancellation);
         } catch (ChatFailure failure) {
             log.warn("Run {} failed: {} ({})", run.start().runId(), failure.kind().code(), failure.getMessage());
             log.debug("Run failure detail", failure);
-            return new TurnFailure.Failed(failure.kind(), failure.getMessage());
+            return TurnFailure.Failed.of(failure);
         } catch (RuntimeException e) {
             log.error("Run {} crashed in agent code: {}", run.start().runId(),
                     secrets.redact(e.getClass().getName() + ": " + e.getMessage()));
@@ -249,14 +250,15 @@ public final class TurnRunner {
         }
         if (session != null) {
             try {
-                session.complete(result.content(), result.usage());
+                session.complete(result.messages(), result.usage());
             } catch (RuntimeException e) {
                 log.error("Run {}: the session could not be stored: {}", run.start().runId(), e.toString());
                 log.debug("Session store failure", e);
                 return new TurnFailure.Failed(FailureKind.DATABASE_UNAVAILABLE, NOT_STORED_MESSAGE);
             }
         }
-        return new TurnOutcome.Answered(result.content(), result.finishReason(), result.usage());
+        return new TurnOutcome.Answered(result.content(), result.finishReason(), result.usage(),
+                result.clientToolCalls(), result.steps());
     }
 
     /**

@@ -10,6 +10,7 @@ import io.agentgate.chat.ContentSink;
 import io.agentgate.chat.FailureKind;
 import io.agentgate.chat.Message;
 import io.agentgate.chat.ToolCall;
+import io.agentgate.chat.ToolProgress;
 import io.agentgate.chat.Usage;
 import io.agentgate.llm.ModelReply;
 import io.agentgate.testing.FakeModel;
@@ -55,7 +56,11 @@ class AgentTest {
 
         assertEquals(1, tool.calls().size());
         assertEquals("x", tool.calls().getFirst().getString("note"));
-        assertEquals("[tool] " + RecordingTool.NAME + " {\"note\": \"x\"}\n\nDone.", result.content());
+        assertEquals("Done.", result.content(), "tool progress is not part of the answer");
+        assertEquals(RecordingTool.NAME + " {\"note\": \"x\"}\n", result.steps());
+        assertEquals(List.of("assistant", "tool", "assistant"), result.messages().stream().map(Message::role).toList(),
+                "the turn's real tool call and result, then the answer: what a session stores");
+        assertEquals(Message.assistant("Done.", null), result.messages().get(2));
         List<Message> second = model.agentCalls().get(1).messages();
         assertEquals("assistant", second.get(1).role());
         assertEquals("call_1", second.get(1).toolCalls().getFirst().id());
@@ -161,6 +166,34 @@ class AgentTest {
         assertTrue(ended.getCause().getCause() instanceof InterruptedException, ended.toString());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(ToolProgress.class)
+    void toolStepsGoWhereToolProgressSaysAndNeverIntoTheStoredMessages(ToolProgress progress) throws Exception {
+        model.enqueue(toolCalls("tool_calls", ToolCall.complete("call_1", RecordingTool.NAME, "{\"note\": \"x\"}")),
+                text("Done.", "stop"));
+        Agent agent = new Agent(model, new ToolRegistry(List.of(tool)), 3, progress);
+
+        AgentResult result = agent.run("test-model", List.of(Message.user("record x")), shown);
+
+        String line = RecordingTool.NAME + " {\"note\": \"x\"}";
+        switch (progress) {
+            case REASONING_CONTENT -> {
+                assertEquals("Done.", result.content());
+                assertEquals(List.of(line), shown.steps);
+            }
+            case CONTENT -> {
+                assertEquals("[tool] " + line + "\n\nDone.", result.content());
+                assertEquals(List.of(), shown.steps);
+            }
+            case OFF -> {
+                assertEquals("Done.", result.content());
+                assertEquals(List.of(), shown.steps);
+            }
+        }
+        assertTrue(result.messages().stream().noneMatch(m -> m.content() != null && m.content().contains("[tool]")),
+                result.messages().toString());
+    }
+
     private AgentResult run(int maxIterations, String userText) throws InterruptedException {
         Agent agent = new Agent(model, new ToolRegistry(List.of(tool)), maxIterations);
         return agent.run("test-model", List.of(Message.user(userText)), shown);
@@ -178,6 +211,12 @@ class AgentTest {
     private static final class Shown implements ContentSink {
         final List<String> pieces = new ArrayList<>();
         final List<String> events = new ArrayList<>();
+        final List<String> steps = new ArrayList<>();
+
+        @Override
+        public void step(String line) {
+            steps.add(line);
+        }
 
         @Override
         public void content(String text) {

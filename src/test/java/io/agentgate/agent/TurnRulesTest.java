@@ -52,10 +52,12 @@ class TurnRulesTest {
     }
 
     @Test
-    void progressLineNamesTheToolAndShortensLongArguments() {
-        String line = AgentLoop.progressLine(ToolCall.complete("c", "calculate", "{\"expression\": \"" + "9".repeat(500) + "\"}"));
-        assertTrue(line.startsWith("[tool] calculate {\"expression\": \"999"), line);
+    void stepLineNamesTheToolAndShortensLongArgumentsOnOneLine() {
+        String line = AgentLoop.stepLine(ToolCall.complete("c", "calculate", "{\"expression\": \"" + "9".repeat(500) + "\"}"));
+        assertTrue(line.startsWith("calculate {\"expression\": \"999"), line);
         assertTrue(line.endsWith("…") && line.length() < 230, "long arguments are shortened: " + line.length());
-        assertEquals("[tool] current_time", AgentLoop.progressLine(ToolCall.complete("c", "current_time", "")));
+        assertEquals("current_time", AgentLoop.stepLine(ToolCall.complete("c", "current_time", "")));
+        assertEquals("calculate {\"expression\": \"1 + 1\" }",
+                AgentLoop.stepLine(ToolCall.complete("c", "calculate", "{\"expression\": \"1 + 1\"\n }")));
     }
 }

@@ -27,6 +27,7 @@ class ConfigValidationTest {
             "AGENTGATE_MAX_REQUEST_BYTES, 0",
             "AGENTGATE_MAX_REQUEST_BYTES, 4294967296",
             "AGENTGATE_MAX_ITERATIONS, 0",
+            "AGENTGATE_TOOL_PROGRESS, everywhere",
             "AGENTGATE_DEMO_WORD_DELAY_MS, -5",
             "AGENTGATE_KEEPALIVE_SECONDS, 0",
             "AGENTGATE_UPSTREAM_CONNECT_TIMEOUT_SECONDS, -1",

@@ -150,7 +150,16 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     /** What the upstream does with one request. Build with the static factories. */
-    public record Script(int status, String errorBody, List<String> events, Ending ending, Duration delay) {
+    public record Script(int status, String errorBody, List<String> events, Ending ending, Duration delay,
+                         Map<String, String> headers) {
+
+        public Script {
+            headers = Map.copyOf(headers);
+        }
+
+        Script(int status, String errorBody, List<String> events, Ending ending, Duration delay) {
+            this(status, errorBody, events, ending, delay, Map.of());
+        }
 
         public enum Ending {
             /** {@code data: [DONE]} and a clean end of the response. */
@@ -226,22 +235,29 @@ public final class FakeUpstream implements AutoCloseable {
 
         /** Sends the first {@code n} events, then aborts the connection. */
         public Script cutAfter(int n) {
-            return new Script(status, errorBody, events.subList(0, n), Ending.CUT, delay);
+            return new Script(status, errorBody, events.subList(0, n), Ending.CUT, delay, headers);
         }
 
         /** Sends the first {@code n} events, then ends the response cleanly without a finish. */
         public Script closeAfter(int n) {
-            return new Script(status, errorBody, events.subList(0, n), Ending.CLOSE, delay);
+            return new Script(status, errorBody, events.subList(0, n), Ending.CLOSE, delay, headers);
         }
 
         /** Sends the first {@code n} events, then goes silent. */
         public Script hangAfter(int n) {
-            return new Script(status, errorBody, events.subList(0, n), Ending.HANG, delay);
+            return new Script(status, errorBody, events.subList(0, n), Ending.HANG, delay, headers);
         }
 
         /** Waits this long before each event after the first. */
         public Script withDelay(Duration between) {
-            return new Script(status, errorBody, events, ending, between);
+            return new Script(status, errorBody, events, ending, between, headers);
+        }
+
+        /** Sends this response header too (e.g. {@code Retry-After} with a 429). */
+        public Script withHeader(String name, String value) {
+            Map<String, String> more = new java.util.HashMap<>(headers);
+            more.put(name, value);
+            return new Script(status, errorBody, events, ending, delay, more);
         }
     }
 
@@ -339,6 +355,7 @@ public final class FakeUpstream implements AutoCloseable {
                 return;
             }
             response.setStatus(script.status());
+            script.headers().forEach((name, value) -> response.getHeaders().put(name, value));
             OutputStream out = Content.Sink.asOutputStream(response);
             if (script.status() != 200) {
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
