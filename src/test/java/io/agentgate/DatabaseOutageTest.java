@@ -43,6 +43,8 @@ class DatabaseOutageTest {
             assertEquals(503, timed(() -> gateway.get("/health/ready"), 1_000).statusCode());
             assertDatabaseUnavailable(gateway, false);
             assertDatabaseUnavailable(gateway, true);
+            assertTrue(gateway.get("/metrics").body().contains("agentgate_runs_total{outcome=\"database_unavailable\"} 2.0"),
+                    "refused turns are counted by their failure kind");
 
             try (EmbeddedPostgres database = EmbeddedPostgres.builder().setPort(port).start()) {
                 awaitReady(gateway, Duration.ofSeconds(30));

@@ -49,7 +49,7 @@ class ProcessLifecycleTest {
                 "AGENTGATE_SHUTDOWN_GRACE_SECONDS", String.valueOf(GRACE.toSeconds()));
         List<CompletableFuture<HttpResponse<String>>> longStreams = new ArrayList<>();
         List<CompletableFuture<HttpResponse<String>>> shortStreams = new ArrayList<>();
-        try (ChildGateway gateway = ChildGateway.start("sigterm", settings)) {
+        try (ChildGateway gateway = ChildGateway.start(logName("sigterm"), settings)) {
             // 60 words at 100 ms: 6 s, longer than the grace; 8 words: 0.8 s, well within it.
             for (int i = 0; i < 6; i++) {
                 longStreams.add(stream(gateway.baseUri(), words(60)));
@@ -80,7 +80,7 @@ class ProcessLifecycleTest {
         }
 
         // The same data directory, started again: every run has its end.
-        try (ChildGateway again = ChildGateway.start("sigterm-restart", Map.of("AGENTGATE_DATA_DIR", dataDir.toString()))) {
+        try (ChildGateway again = ChildGateway.start(logName("sigterm-restart"), Map.of("AGENTGATE_DATA_DIR", dataDir.toString()))) {
             Map<String, Long> outcomes = runOutcomes(again.baseUri());
             assertEquals(Map.of("shutdown", 6L, "completed", 2L), outcomes, "runs by outcome after the restart");
         }
@@ -92,7 +92,7 @@ class ProcessLifecycleTest {
                 "AGENTGATE_DATA_DIR", dataDir.toString(),
                 "AGENTGATE_DEMO_WORD_DELAY_MS", String.valueOf(WORD_DELAY_MS));
         long leftPostmaster;
-        try (ChildGateway gateway = ChildGateway.start("kill9", settings)) {
+        try (ChildGateway gateway = ChildGateway.start(logName("kill9"), settings)) {
             stream(gateway.baseUri(), words(200));
             awaitRunsInFlight(gateway.baseUri(), 1);
             gateway.kill();
@@ -101,7 +101,7 @@ class ProcessLifecycleTest {
                     "the killed gateway's PostgreSQL is still running (as after a real kill -9)");
         }
         long started = System.nanoTime();
-        try (ChildGateway restarted = ChildGateway.start("kill9-restart", settings)) {
+        try (ChildGateway restarted = ChildGateway.start(logName("kill9-restart"), settings)) {
             long readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             assertTrue(restarted.log().contains("left running on"), "the left-over PostgreSQL was found:\n"
                     + restarted.logTail());
@@ -113,6 +113,11 @@ class ProcessLifecycleTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, answer.statusCode(), answer.body());
         }
+    }
+
+    /** A log of its own per test JVM: the child's log is appended to, and assertions read it. */
+    private static String logName(String name) {
+        return name + "-" + ProcessHandle.current().pid();
     }
 
     private CompletableFuture<HttpResponse<String>> stream(URI base, String text) {

@@ -291,6 +291,10 @@ public final class Database implements AutoCloseable {
         source.setLoginTimeout(seconds);
         // A stalled server (SIGSTOP, lost host) fails the statement instead of hanging the request.
         source.setSocketTimeout(seconds);
+        // ...and a transaction whose COMMIT the gateway gave up on must not commit when the server wakes
+        // up: by then it has idled in its transaction longer than this, and the server ends the session
+        // before it reads the COMMIT. Our transactions never idle (no model call inside one).
+        source.setOptions("-c idle_in_transaction_session_timeout=" + config.lifecycle().dbTimeout().toMillis());
         return source;
     }
 

@@ -35,10 +35,11 @@ final class ChatCompletionsServlet extends HttpServlet {
     private final transient ErrorMapper errors;
     private final transient SessionSettings sessionSettings;
     private final transient BodyReader.Limits bodyLimits;
+    private final transient ClosedConnectionWatch closedConnections;
 
     ChatCompletionsServlet(ChatRequestParser parser, BodyReader.Limits bodyLimits, TurnRunner turns,
                            ExecutorService agentExecutor, KeepaliveScheduler keepalives, ErrorMapper errors,
-                           SessionSettings sessionSettings) {
+                           SessionSettings sessionSettings, ClosedConnectionWatch closedConnections) {
         this.parser = parser;
         this.bodyLimits = bodyLimits;
         this.turns = turns;
@@ -46,6 +47,7 @@ final class ChatCompletionsServlet extends HttpServlet {
         this.keepalives = keepalives;
         this.errors = errors;
         this.sessionSettings = sessionSettings;
+        this.closedConnections = closedConnections;
     }
 
     @Override
@@ -69,7 +71,9 @@ final class ChatCompletionsServlet extends HttpServlet {
         TurnResponse response = request.streaming()
                 ? new StreamingResponse(async, id, cancellation, keepalives, errors, sessionSettings,
                         request.options().includeUsage())
-                : new WholeResponse(async, id, cancellation, errors, sessionSettings);
+                // Nothing is written until the end, so the container cannot notice a client that left.
+                : new WholeResponse(async, id, cancellation, errors, sessionSettings, closedConnections.watch(req,
+                        () -> cancellation.cancel(Cancellation.Reason.CLIENT_GONE)));
         try {
             // The session may take a while to begin (a memory flush calls the model): not on this thread.
             agentExecutor.submit(() -> response.end(turns.run(request, cancellation, response)));

@@ -66,7 +66,8 @@ public final class HttpSurface {
         ServletRegistration.Dynamic chat = context.addServlet("chat-completions", new ChatCompletionsServlet(
                 new ChatRequestParser(config.model(), keyMaxLength, services.serverToolNames()),
                 new BodyReader.Limits(config.maxRequestBytes(), config.requestBodyTimeout(), services.scheduler()),
-                services.turns(), services.agentExecutor(), services.keepalives(), errors, config.sessions()));
+                services.turns(), services.agentExecutor(), services.keepalives(), errors, config.sessions(),
+                new ClosedConnectionWatch(services.scheduler())));
         chat.setAsyncSupported(true);
         chat.addMapping("/v1/chat/completions");
         // Read-only views for operators and the web console (webapp/console).

@@ -31,16 +31,19 @@ final class WholeResponse implements ChatCompletionsServlet.TurnResponse {
     private final Cancellation cancellation;
     private final ErrorMapper errors;
     private final SessionSettings sessionSettings;
+    private final Runnable unwatch;
     private String notice = "";
 
+    /** {@code unwatch} ends the watch on the client's connection (see {@link ClosedConnectionWatch}). */
     WholeResponse(AsyncContext async, CompletionId id, Cancellation cancellation, ErrorMapper errors,
-                  SessionSettings sessionSettings) {
+                  SessionSettings sessionSettings, Runnable unwatch) {
         this.async = async;
         this.response = (HttpServletResponse) async.getResponse();
         this.id = id;
         this.cancellation = cancellation;
         this.errors = errors;
         this.sessionSettings = sessionSettings;
+        this.unwatch = unwatch;
     }
 
     @Override
@@ -71,12 +74,14 @@ final class WholeResponse implements ChatCompletionsServlet.TurnResponse {
         } catch (IOException | IllegalStateException e) {
             log.debug("client gone before the response was written", e);
         } finally {
+            unwatch.run();
             async.complete();
         }
     }
 
     @Override
     public void refuse(HttpError error) {
+        unwatch.run();
         Responses.refuse(async, error);
     }
 

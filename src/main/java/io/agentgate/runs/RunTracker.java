@@ -64,6 +64,9 @@ public final class RunTracker implements AutoCloseable {
     public Run begin(RunStart start) {
         if (!databaseReady.getAsBoolean()) {
             // No round trip to learn it: the database monitor (readiness) already knows it is away.
+            // Not in the table (that is what is away), but counted: /metrics shows every turn's ending.
+            metrics.started();
+            metrics.ended(FailureKind.DATABASE_UNAVAILABLE.code());
             throw new ChatFailure(FailureKind.DATABASE_UNAVAILABLE, "The run could not be recorded.", null);
         }
         writer.started(start);
