@@ -54,5 +54,5 @@ class ArchitectureTest {
             .whereLayer("tools").mayOnlyBeAccessedByLayers("agent", "bootstrap")
             .whereLayer("db").mayOnlyBeAccessedByLayers("http", "bootstrap")
             .whereLayer("config").mayOnlyBeAccessedByLayers("standalone", "bootstrap", "http", "session", "db")
-            .whereLayer("security").mayOnlyBeAccessedByLayers("bootstrap", "http", "turn", "llm");
+            .whereLayer("security").mayOnlyBeAccessedByLayers("bootstrap", "http", "turn", "llm", "config", "db");
 }

@@ -3,6 +3,8 @@ package io.agentgate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentgate.chat.Usage;
+import io.agentgate.llm.ModelReply;
 import io.agentgate.testing.ErrorPages;
 import io.agentgate.testing.FakeModel;
 import io.agentgate.testing.LogCapture;
@@ -65,8 +67,17 @@ class HostileInputTest {
                     }
                 }, 0, 1, TimeUnit.SECONDS);
                 Thread.sleep(1_500);
+                Map<Thread, StackTraceElement[]> threads = Thread.getAllStackTraces();
+                long jettyThreads = threads.keySet().stream().filter(t -> t.getName().startsWith("qtp")).count();
+                long reading = threads.entrySet().stream().filter(e -> e.getKey().getName().startsWith("qtp"))
+                        .filter(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().contains("read")
+                                && f.getClassName().contains("HttpInput") || f.getClassName().contains("ServletChannel")
+                                && f.getMethodName().equals("handle"))).count();
+                System.out.println("Jetty threads with " + slowClients + " slow bodies in flight: " + jettyThreads
+                        + ", of which in a request or a read: " + reading);
 
                 HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+                long probesStarted = System.nanoTime();
                 for (int i = 0; i < 4; i++) {
                     HttpResponse<String> health = probe.send(HttpRequest.newBuilder(gateway.uri("/health"))
                             .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
@@ -78,6 +89,8 @@ class HostileInputTest {
                             HttpResponse.BodyHandlers.ofString());
                     assertEquals(200, completion.statusCode(), completion.body());
                 }
+                System.out.printf("4 x (health + completion) with slow bodies in flight: %.0f ms%n",
+                        (System.nanoTime() - probesStarted) / 1e6);
 
                 for (Socket socket : slow) {
                     socket.setSoTimeout(10_000);
@@ -108,6 +121,59 @@ class HostileInputTest {
 
             HttpResponse<String> next = gateway.postJson("/v1/chat/completions", HELLO, "X-Session-Key", "nul-key");
             assertEquals(200, next.statusCode(), next.body());
+        }
+    }
+
+    /**
+     * A NUL in the model's answer reaches the client as sent, is stored as U+FFFD (PostgreSQL text
+     * cannot hold it), and the session's next turn runs at once instead of finding the lease held.
+     */
+    @Test
+    void nulFromTheModelIsStoredAsReplacementAndTheKeyStaysUsable() throws Exception {
+        FakeModel model = FakeModel.forSessions()
+                .enqueue(new ModelReply("a\u0000b", List.of(), "stop", Usage.of(1, 1)));
+        try (TestGateway gateway = TestGateway.start(Map.of(), model)) {
+            HttpResponse<String> first = gateway.postJson("/v1/chat/completions", HELLO, "X-Session-Key", "model-nul");
+            assertEquals(200, first.statusCode(), first.body());
+            assertTrue(first.body().contains("a\\u0000b"), first.body());
+            HttpResponse<String> second = gateway.postJson("/v1/chat/completions", HELLO, "X-Session-Key", "model-nul");
+            assertEquals(200, second.statusCode(), second.body());
+            HttpResponse<String> transcript = gateway.get("/v1/sessions/model-nul/transcript");
+            assertEquals(200, transcript.statusCode(), transcript.body());
+            assertTrue(transcript.body().contains("a\uFFFDb"), transcript.body());
+        }
+    }
+
+    /**
+     * A Cyrillic key sent as UTF-8 in the header is the same key percent-encoded as UTF-8 in the
+     * path, and the answer's header carries the same bytes back.
+     */
+    @Test
+    void aCyrillicSessionKeyIsTheSameInTheHeaderAndThePath() throws Exception {
+        String key = "ключ-сессии";
+        try (TestGateway gateway = TestGateway.start(Map.of(), FakeModel.forSessions())) {
+            byte[] head = ("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Connection: close\r\nContent-Length: " + HELLO.length() + "\r\nX-Session-Key: ")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+            request.writeBytes(head);
+            request.writeBytes(key.getBytes(StandardCharsets.UTF_8));
+            request.writeBytes(("\r\n\r\n" + HELLO).getBytes(StandardCharsets.ISO_8859_1));
+            RawHttp.Response answer = RawHttp.exchange(gateway.baseUri(), request.toByteArray());
+            assertEquals(200, answer.status(), answer.body());
+            assertEquals(key, new String(answer.headers().get("x-session-key").getBytes(StandardCharsets.ISO_8859_1),
+                    StandardCharsets.UTF_8), "the key's UTF-8 bytes echoed");
+
+            String encoded = java.net.URLEncoder.encode(key, StandardCharsets.UTF_8);
+            HttpResponse<String> session = gateway.get("/v1/sessions/" + encoded);
+            assertEquals(200, session.statusCode(), session.body());
+            assertTrue(session.body().contains("\"session_key\":\"" + key + "\""), session.body());
+            assertEquals(200, gateway.get("/v1/runs?session_key=" + encoded).statusCode());
+            assertTrue(gateway.get("/v1/runs?session_key=" + encoded).body().contains(key));
+
+            RawHttp.Response notUtf8 = RawHttp.post(gateway.baseUri(), "/v1/chat/completions",
+                    HELLO.getBytes(StandardCharsets.UTF_8), "X-Session-Key: \u00ff\u00fe");
+            ErrorPages.assertJsonError(notUtf8, 400, "a key that is not UTF-8");
         }
     }
 
@@ -149,6 +215,20 @@ class HostileInputTest {
             // Trailing whitespace is still fine.
             assertEquals(200, RawHttp.post(gateway.baseUri(), "/v1/chat/completions",
                     (HELLO + " \r\n").getBytes(StandardCharsets.UTF_8)).status());
+        }
+    }
+
+    /** Listening beyond loopback without an API key is said at start-up, with what it means. */
+    @Test
+    void listeningBeyondLoopbackWithoutAKeyIsAWarningAtStartUp() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            try (TestGateway open = TestGateway.start(Map.of("AGENTGATE_HOST", "0.0.0.0"))) {
+                assertTrue(log.linesAtInfoOrAbove().stream().anyMatch(line -> line.contains("AGENTGATE_API_KEY")
+                        && line.contains("not on loopback will be refused")), String.join("\n", log.linesAtInfoOrAbove()));
+            }
+        }
+        try (LogCapture log = new LogCapture(); TestGateway local = TestGateway.start()) {
+            assertTrue(log.linesAtInfoOrAbove().stream().noneMatch(line -> line.contains("not on loopback")));
         }
     }
 

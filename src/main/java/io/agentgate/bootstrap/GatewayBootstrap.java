@@ -204,6 +204,7 @@ public class GatewayBootstrap implements ServletContextListener {
                 config.model(),
                 config.upstreamConnectTimeout(),
                 config.upstreamReadTimeout(),
-                UpstreamSettings.RetryPolicy.DEFAULT));
+                UpstreamSettings.RetryPolicy.DEFAULT,
+                config.upstreamMaxLineBytes()));
     }
 }

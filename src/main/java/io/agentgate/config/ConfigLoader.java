@@ -72,12 +72,6 @@ public final class ConfigLoader {
                 s.duration("AGENTGATE_MEMORY_SWEEP_SECONDS", 60));
     }
 
-    /** Removes user-info and query strings from a URL so credentials in it never reach a log. */
-    public static String redactUrl(String url) {
-        String noQuery = url.replaceAll("\\?.*$", "?…");
-        return noQuery.replaceAll("//[^/@]*@", "//…@");
-    }
-
     private static String firstNonBlank(String... values) {
         for (String v : values) {
             if (v != null && !v.isBlank()) {

@@ -1,6 +1,7 @@
 package io.agentgate.config;
 
 import io.agentgate.chat.ToolProgress;
+import io.agentgate.security.Secrets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -92,7 +93,7 @@ public record GatewayConfig(
             String url = upstreamBaseUrl.get();
             if (!url.startsWith("http://") && !url.startsWith("https://")) {
                 throw new IllegalArgumentException("AGENTGATE_UPSTREAM_BASE_URL must start with http:// or https://,"
-                        + " got '" + ConfigLoader.redactUrl(url) + "'");
+                        + " got '" + Secrets.redactUrl(url) + "'");
             }
             if (model.equals(DEMO_MODEL)) {
                 // Without it every request would ask the upstream for a model called "demo".
@@ -152,9 +153,9 @@ public record GatewayConfig(
     public String toString() {
         return "GatewayConfig[host=" + host + ", port=" + port
                 + ", instanceId=" + instanceId.orElse("default")
-                + ", db=" + dbUrl.map(ConfigLoader::redactUrl).orElse("embedded:" + dataDir)
+                + ", db=" + dbUrl.map(Secrets::redactUrl).orElse("embedded:" + dataDir)
                 + ", apiKey=" + (apiKey.isPresent() ? "set" : "unset")
-                + ", upstream=" + upstreamBaseUrl.map(ConfigLoader::redactUrl).orElse("demo")
+                + ", upstream=" + upstreamBaseUrl.map(Secrets::redactUrl).orElse("demo")
                 + ", model=" + model
                 + ", keepalive=" + keepaliveInterval
                 + ", maxRequestBytes=" + maxRequestBytes

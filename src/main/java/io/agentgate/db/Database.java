@@ -2,7 +2,7 @@ package io.agentgate.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.agentgate.config.ConfigLoader;
+import io.agentgate.security.Secrets;
 import io.agentgate.config.GatewayConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -308,7 +308,7 @@ public final class Database implements AutoCloseable {
         hc.setValidationTimeout(Math.min(1000, config.lifecycle().dbTimeout().toMillis()));
         // Start without the database: connections are made when it is there.
         hc.setInitializationFailTimeout(-1);
-        log.info("Connecting to {}", config.dbUrl().map(ConfigLoader::redactUrl)
+        log.info("Connecting to {}", config.dbUrl().map(Secrets::redactUrl)
                 .orElse("the embedded PostgreSQL in " + config.dataDir().resolve("pg")));
         return new HikariDataSource(hc);
     }

@@ -65,7 +65,8 @@ final class ChatCompletionsServlet extends HttpServlet {
             return;
         }
         // Every answer to a session request names the session, refusals included.
-        request.sessionKey().ifPresent(key -> resp.setHeader(SessionProtocol.KEY_HEADER, key));
+        request.sessionKey().ifPresent(key -> resp.setHeader(SessionProtocol.KEY_HEADER,
+                io.agentgate.session.SessionKeys.toHeader(key)));
         CompletionId id = CompletionId.fresh(request.model());
         Cancellation cancellation = new Cancellation();
         TurnResponse response = request.streaming()

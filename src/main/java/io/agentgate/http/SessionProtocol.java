@@ -2,6 +2,7 @@ package io.agentgate.http;
 
 import io.agentgate.config.SessionSettings;
 import io.agentgate.session.ResetReason;
+import io.agentgate.session.SessionKeys;
 import io.agentgate.session.SessionStart;
 import io.agentgate.turn.TurnOpening;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,15 +31,20 @@ public final class SessionProtocol {
 
     /** The validated {@code X-Session-Key}, or empty for a stateless request. */
     static Optional<String> sessionKey(HttpServletRequest request, int maxLength) throws ApiException {
-        String key = request.getHeader(KEY_HEADER);
-        if (key == null) {
+        String value = request.getHeader(KEY_HEADER);
+        if (value == null) {
             return Optional.empty();
         }
+        String key = SessionKeys.fromHeader(value).orElseThrow(() -> ApiException.invalid(
+                KEY_HEADER + " must be UTF-8.", KEY_HEADER));
         if (key.isBlank()) {
             throw ApiException.invalid(KEY_HEADER + " must not be empty.", KEY_HEADER);
         }
         if (key.length() > maxLength) {
             throw ApiException.invalid(KEY_HEADER + " is longer than " + maxLength + " characters.", KEY_HEADER);
+        }
+        if (SessionKeys.hasControlCharacters(key)) {
+            throw ApiException.invalid(KEY_HEADER + " must not contain control characters.", KEY_HEADER);
         }
         return Optional.of(key);
     }
@@ -46,7 +52,7 @@ public final class SessionProtocol {
     /** Headers every response of a session carries: key, current id and, on a reset, its reason. */
     static Map<String, String> headers(String key, Optional<UUID> sessionId, Optional<ResetReason> reset) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(KEY_HEADER, key);
+        headers.put(KEY_HEADER, SessionKeys.toHeader(key));
         sessionId.ifPresent(id -> headers.put(ID_HEADER, id.toString()));
         reset.ifPresent(r -> headers.put(RESET_HEADER, r.code()));
         return headers;

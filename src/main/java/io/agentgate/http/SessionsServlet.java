@@ -5,6 +5,7 @@ import io.agentgate.api.StopResult;
 import io.agentgate.chat.ChatFailure;
 import io.agentgate.session.ResetReason;
 import io.agentgate.session.SessionBusyException;
+import io.agentgate.session.SessionKeys;
 import io.agentgate.session.SessionService;
 import io.agentgate.session.SessionState;
 import jakarta.servlet.http.HttpServlet;
@@ -97,6 +98,10 @@ final class SessionsServlet extends HttpServlet {
         if (key.isEmpty() || key.length() > keyMaxLength) {
             throw ApiException.invalid("The session key in the path must be 1 to " + keyMaxLength
                     + " characters.", "session_key");
+        }
+        if (SessionKeys.hasControlCharacters(key)) {
+            throw ApiException.invalid("The session key in the path must not contain control characters.",
+                    "session_key");
         }
         return key;
     }

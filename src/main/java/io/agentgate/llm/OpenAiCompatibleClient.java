@@ -89,7 +89,7 @@ public final class OpenAiCompatibleClient implements ModelClient {
 
     private ModelReply attempt(HttpRequest request, ContentSink sink)
             throws InterruptedException, UpstreamFailure {
-        CompletableFuture<HttpResponse<StreamingLines>> pending = http.sendAsync(request, StreamingLines.handler());
+        CompletableFuture<HttpResponse<StreamingLines>> pending = http.sendAsync(request, StreamingLines.handler(settings.maxLineBytes()));
         HttpResponse<StreamingLines> response;
         try {
             response = pending.get();
@@ -156,6 +156,15 @@ public final class OpenAiCompatibleClient implements ModelClient {
         } catch (HttpTimeoutException e) {
             throw UpstreamFailure.fatal(FailureKind.TIMEOUT, "The upstream model stopped sending for more than "
                     + settings.readTimeout().toMillis() + " ms.", e);
+        } catch (StreamingLines.LineTooLongException e) {
+            throw UpstreamFailure.fatal(FailureKind.UPSTREAM_ERROR, "The upstream model sent a line too long (over "
+                    + settings.maxLineBytes() + " bytes).", e);
+        } catch (StreamingLines.TruncatedLineException e) {
+            if (!reply.finished()) {
+                throw UpstreamFailure.fatal(FailureKind.STREAM_INTERRUPTED,
+                        "The upstream model's stream was interrupted in the middle of a line.", e);
+            }
+            // Cut after the model had finished (a last "data: [DONE]" without its line end): nothing lost.
         } catch (IOException e) {
             throw UpstreamFailure.fatal(FailureKind.STREAM_INTERRUPTED,
                     "The upstream model's stream was interrupted.", e);

@@ -8,7 +8,6 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Turns what an upstream said about a failure into text a client may see. Only the upstream's own
@@ -18,7 +17,6 @@ import java.util.regex.Pattern;
 final class UpstreamErrors {
 
     private static final int MAX_MESSAGE = 300;
-    private static final Pattern URL = Pattern.compile("(?i)\\b[a-z][a-z0-9+.-]*://\\S+");
 
     private UpstreamErrors() {}
 
@@ -51,9 +49,7 @@ final class UpstreamErrors {
     }
 
     static String redact(String message, Optional<String> apiKey) {
-        String text = new Secrets(apiKey.stream().toList()).redact(message);
-        // Not secret as such, but an internal address is nobody's business outside.
-        text = URL.matcher(text).replaceAll("[url]");
+        String text = new Secrets(apiKey.stream().toList()).redactForClient(message);
         text = text.replaceAll("\\s+", " ").trim();
         return text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) + "…" : text;
     }

@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * How to reach an OpenAI-compatible upstream. {@code baseUrl} follows the SDKs' convention and
  * includes {@code /v1} (e.g. {@code http://localhost:11434/v1}); {@code readTimeout} is an idle
- * timeout — the longest silence tolerated while waiting for headers or for the next stream line.
+ * timeout — the longest silence tolerated while waiting for headers or for the next stream bytes;
+ * {@code maxLineBytes} the longest stream line accepted.
  */
 public record UpstreamSettings(
         String baseUrl,
@@ -15,7 +16,8 @@ public record UpstreamSettings(
         String model,
         Duration connectTimeout,
         Duration readTimeout,
-        RetryPolicy retry) {
+        RetryPolicy retry,
+        int maxLineBytes) {
 
     public URI chatCompletionsUri() {
         String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;

@@ -1,5 +1,6 @@
 package io.agentgate.runs;
 
+import io.agentgate.chat.StorableText;
 import io.agentgate.chat.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -94,8 +95,9 @@ final class RunWriter implements AutoCloseable {
 
     /** Queues a run's end; false when the queue was full and it was dropped. */
     boolean ended(UUID runId, String outcome, String errorMessage, Usage usage) {
-        String message = errorMessage == null || errorMessage.length() <= MAX_ERROR_CHARS
-                ? errorMessage : errorMessage.substring(0, MAX_ERROR_CHARS);
+        // NUL (which a model may send and PostgreSQL refuses in text) stored as U+FFFD.
+        String message = StorableText.of(errorMessage == null || errorMessage.length() <= MAX_ERROR_CHARS
+                ? errorMessage : errorMessage.substring(0, MAX_ERROR_CHARS));
         return offer(new Ended(runId, outcome, message, usage, Instant.now()));
     }
 

@@ -127,7 +127,20 @@ final class LeaseKeeper {
         /** Appends the turn to the transcript, adds its usage and releases the lease, in one transaction. */
         void finishTurn(UUID sessionId, List<Message> messages, Usage usage) {
             localRuns.remove(runId);
-            if (!store.finishTurn(state.sessionKey(), sessionId, runId, messages, usage)) {
+            boolean stored;
+            try {
+                stored = store.finishTurn(state.sessionKey(), sessionId, runId, messages, usage);
+            } catch (RuntimeException e) {
+                // The transaction rolled back, lease included: release it now, or the client's next
+                // request would find its own failed turn still running until the lease expired.
+                try {
+                    store.release(state.sessionKey(), runId, true, false);
+                } catch (RuntimeException releaseFailed) {
+                    e.addSuppressed(releaseFailed);
+                }
+                throw e;
+            }
+            if (!stored) {
                 log.info("Turn of session {} not stored: it was stopped or its row was deleted meanwhile",
                         SessionKeys.redact(state.sessionKey()));
             }

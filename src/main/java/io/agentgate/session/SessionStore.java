@@ -1,6 +1,7 @@
 package io.agentgate.session;
 
 import io.agentgate.chat.Message;
+import io.agentgate.chat.StorableText;
 import io.agentgate.api.Json;
 import io.agentgate.chat.ToolCall;
 import io.agentgate.chat.Usage;
@@ -319,7 +320,7 @@ final class SessionStore {
                     ON CONFLICT (source_session_id) DO NOTHING""")) {
                 st.setString(1, key);
                 st.setObject(2, sessionId);
-                st.setString(3, notes);
+                st.setString(3, StorableText.of(notes));
                 return st.executeUpdate() == 1;
             }
         });
@@ -367,7 +368,8 @@ final class SessionStore {
             try (PreparedStatement st = c.prepareStatement("""
                     INSERT INTO session_messages (session_id, role, content, tool_calls, tool_call_id)
                     VALUES (?, ?, ?, ?::jsonb, ?)""")) {
-                for (Message m : messages) {
+                for (Message message : messages) {
+                    Message m = StorableText.of(message);
                     st.setObject(1, sessionId);
                     st.setString(2, m.role());
                     st.setString(3, m.content());

@@ -86,6 +86,7 @@ public final class StandaloneServer implements AutoCloseable {
         server.addConnector(connector);
         server.setErrorHandler(new JsonErrorHandler());
 
+        warnIfOpenWithoutKey(config);
         ServletContextHandler context = new ServletContextHandler("/");
         serveWebRoot(context);
         context.setAttribute(GatewayBootstrap.CONFIG_ATTRIBUTE, config);
@@ -118,6 +119,27 @@ public final class StandaloneServer implements AutoCloseable {
         context.setWelcomeFiles(new String[] {"index.html"});
         ServletHolder files = context.addServlet(DefaultServlet.class, "/");
         files.setInitParameter("dirAllowed", "false");
+    }
+
+    /**
+     * Without {@code AGENTGATE_API_KEY} only loopback clients are served (401 for the rest): say so
+     * when listening beyond loopback, or the operator only sees clients refused.
+     */
+    private static void warnIfOpenWithoutKey(GatewayConfig config) {
+        if (config.apiKey().isPresent()) {
+            return;
+        }
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(config.host()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            loopback = false;
+        }
+        if (!loopback) {
+            log.warn("Listening on {} without AGENTGATE_API_KEY: clients that are not on loopback will be refused"
+                    + " with 401 on /v1/*, since no key is there to check. Set AGENTGATE_API_KEY to serve them.",
+                    config.host());
+        }
     }
 
     public URI baseUri() {

@@ -30,9 +30,9 @@ public sealed interface TurnFailure extends TurnOutcome {
             this(kind, message, 0, null);
         }
 
-        static Failed of(ChatFailure failure) {
-            return new Failed(failure.kind(), failure.getMessage(), failure.upstreamStatus(),
-                    failure.retryAfter().orElse(null));
+        /** The failure as the client is told, its message as given (redacted by the caller). */
+        static Failed of(ChatFailure failure, String message) {
+            return new Failed(failure.kind(), message, failure.upstreamStatus(), failure.retryAfter().orElse(null));
         }
     }
 

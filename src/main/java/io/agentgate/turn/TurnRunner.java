@@ -91,7 +91,7 @@ public final class TurnRunner {
             } catch (MissingNewInputException e) {
                 return new TurnFailure.MissingNewInput();
             } catch (ChatFailure failure) {
-                return TurnFailure.Failed.of(failure);
+                return TurnFailure.Failed.of(failure, secrets.redact(failure.getMessage()));
             } catch (RuntimeException e) {
                 log.error("Session could not begin: {}", e.toString());
                 log.debug("Session begin failure", e);
@@ -235,9 +235,12 @@ public final class TurnRunner {
         } catch (InterruptedException e) {
             return cancelled(cancellation);
         } catch (ChatFailure failure) {
-            log.warn("Run {} failed: {} ({})", run.start().runId(), failure.kind().code(), failure.getMessage());
+            // Redacted where it is made (the model client) and once more here, where it is logged and
+            // recorded: an upstream's text must not carry a credential into the log or the runs table.
+            String message = secrets.redact(failure.getMessage());
+            log.warn("Run {} failed: {} ({})", run.start().runId(), failure.kind().code(), message);
             log.debug("Run failure detail", failure);
-            return TurnFailure.Failed.of(failure);
+            return TurnFailure.Failed.of(failure, message);
         } catch (RuntimeException e) {
             log.error("Run {} crashed in agent code: {}", run.start().runId(),
                     secrets.redact(e.getClass().getName() + ": " + e.getMessage()));

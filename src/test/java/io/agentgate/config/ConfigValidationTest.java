@@ -42,6 +42,10 @@ class ConfigValidationTest {
             "AGENTGATE_INSTANCE_ID, 'two words'",
             "AGENTGATE_INSTANCE_ID, -leading-dash",
             "AGENTGATE_INSTANCE_ID, a/b",
+            "AGENTGATE_REQUEST_BODY_TIMEOUT_SECONDS, 0",
+            "AGENTGATE_REQUEST_BODY_TIMEOUT_SECONDS, -1",
+            "AGENTGATE_UPSTREAM_MAX_LINE_BYTES, 100",
+            "AGENTGATE_UPSTREAM_MAX_LINE_BYTES, 4294967296",
     })
     void anOutOfRangeValueIsRefusedNamingItsVariable(String name, String value) {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class UpstreamLineReaderTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final int MAX_LINE = 32 * 1024 * 1024;
 
     private final AtomicBoolean cancelled = new AtomicBoolean();
 
@@ -68,6 +69,93 @@ class UpstreamLineReaderTest {
     }
 
     @Test
+    void crLfAndBareCrEndLinesEvenWhenSplitAcrossBuffers() throws Exception {
+        Body body = body();
+        body.subscriber.onNext(List.of(bytes("a\r"), bytes("\nb\rc\n"), bytes("d\r")));
+        body.subscriber.onNext(List.of(bytes("e\r\n\r\n")));
+        body.subscriber.onComplete();
+
+        for (String expected : new String[] {"a", "b", "c", "d", "e", ""}) {
+            assertEquals(expected, body.lines.next(WAIT));
+        }
+        assertNull(body.lines.next(WAIT));
+    }
+
+    @Test
+    void aLineLongerThanTheMaximumEndsTheBodyAndTheExchange() throws Exception {
+        HttpResponse.BodySubscriber<StreamingLines> subscriber = StreamingLines.handler(1024).apply(new Info());
+        subscriber.onSubscribe(subscription());
+        StreamingLines lines = subscriber.getBody().toCompletableFuture().join();
+        subscriber.onNext(List.of(bytes("short\n"), bytes("x".repeat(1000))));
+        subscriber.onNext(List.of(bytes("x".repeat(100))));
+
+        assertEquals("short", lines.next(WAIT));
+        assertThrows(StreamingLines.LineTooLongException.class, () -> lines.next(WAIT));
+        assertTrue(cancelled.get(), "the exchange is aborted");
+    }
+
+    @Test
+    void aBodyEndingMidLineIsTruncatedButAnErrorBodyKeepsItsLastLine() throws Exception {
+        Body stream = body();
+        stream.subscriber.onNext(List.of(bytes("data: {}\n\ndata: {\"cho")));
+        stream.subscriber.onComplete();
+        assertEquals("data: {}", stream.lines.next(WAIT));
+        assertEquals("", stream.lines.next(WAIT));
+        assertThrows(StreamingLines.TruncatedLineException.class, () -> stream.lines.next(WAIT));
+
+        Body error = body();
+        error.subscriber.onNext(List.of(bytes("{\"error\":{\"message\":\"bad\"}}")));
+        error.subscriber.onComplete();
+        assertEquals("{\"error\":{\"message\":\"bad\"}}", error.lines.readRest(WAIT, 1000));
+    }
+
+    /**
+     * One long line costs CPU time in proportion to its length: 16 MiB costs about 16 times 1 MiB,
+     * 4 MiB about 4 times (the JDK's line adapter took 0.57 / 1.1 / 4.0 s for 1 / 2 / 4 MiB).
+     * Relative cost only, the fastest of several runs on this thread's CPU clock; quadratic growth
+     * would make the ratios about 16 and 256.
+     */
+    @Test
+    void longLinesCostLinearTime() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            readOneLine(4 << 20); // warm-up
+        }
+        long oneMiB = fastest(1 << 20);
+        long fourMiB = fastest(4 << 20);
+        long sixteenMiB = fastest(16 << 20);
+        double four = (double) fourMiB / oneMiB;
+        double sixteen = (double) sixteenMiB / oneMiB;
+        System.out.printf("line cost: 1 MiB %.1f ms, 4 MiB %.1f ms (x%.1f), 16 MiB %.1f ms (x%.1f)%n",
+                oneMiB / 1e6, fourMiB / 1e6, four, sixteenMiB / 1e6, sixteen);
+        assertTrue(four < 10 && sixteen < 48, "cost of 4 MiB = " + four + " x 1 MiB, 16 MiB = " + sixteen + " x 1 MiB");
+    }
+
+    private long fastest(int lineBytes) throws Exception {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            best = Math.min(best, readOneLine(lineBytes));
+        }
+        return best;
+    }
+
+    /** Feeds one line of {@code lineBytes} in 16 KiB buffers, as the JDK client delivers them; CPU nanoseconds. */
+    private long readOneLine(int lineBytes) throws Exception {
+        byte[] chunk = new byte[16 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'x');
+        HttpResponse.BodySubscriber<StreamingLines> subscriber = StreamingLines.handler(MAX_LINE).apply(new Info());
+        subscriber.onSubscribe(subscription());
+        StreamingLines lines = subscriber.getBody().toCompletableFuture().join();
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        long start = cpu.getCurrentThreadCpuTime();
+        for (int sent = 0; sent < lineBytes; sent += chunk.length) {
+            subscriber.onNext(List.of(ByteBuffer.wrap(chunk)));
+        }
+        subscriber.onNext(List.of(bytes("\n")));
+        assertEquals(lineBytes, lines.next(WAIT).length());
+        return cpu.getCurrentThreadCpuTime() - start;
+    }
+
+    @Test
     void cancelAbortsTheExchange() throws Exception {
         Body body = body();
 
@@ -88,19 +176,23 @@ class UpstreamLineReaderTest {
     }
 
     private Body body() {
-        HttpResponse.BodySubscriber<StreamingLines> subscriber = StreamingLines.handler().apply(new Info());
-        subscriber.onSubscribe(new Flow.Subscription() {
+        HttpResponse.BodySubscriber<StreamingLines> subscriber = StreamingLines.handler(MAX_LINE).apply(new Info());
+        subscriber.onSubscribe(subscription());
+        return new Body(subscriber, subscriber.getBody().toCompletableFuture().join());
+    }
+
+    private Flow.Subscription subscription() {
+        return new Flow.Subscription() {
             @Override
             public void request(long n) {
-                // the JDK's line adapter paces itself; nothing to record
+                // the tests push buffers themselves
             }
 
             @Override
             public void cancel() {
                 cancelled.set(true);
             }
-        });
-        return new Body(subscriber, subscriber.getBody().toCompletableFuture().join());
+        };
     }
 
     private static ByteBuffer bytes(String text) {

@@ -168,6 +168,8 @@ public final class FakeUpstream implements AutoCloseable {
             CLOSE,
             /** The connection is aborted mid-response (no terminating chunk). */
             CUT,
+            /** Half a line ({@code data: {"choi}) without its line end, then a clean end of the response. */
+            CLOSE_MID_LINE,
             /** Nothing more is sent until the upstream is closed. */
             HANG,
             /** Not even the response headers are sent until the upstream is closed. */
@@ -241,6 +243,11 @@ public final class FakeUpstream implements AutoCloseable {
         /** Sends the first {@code n} events, then ends the response cleanly without a finish. */
         public Script closeAfter(int n) {
             return new Script(status, errorBody, events.subList(0, n), Ending.CLOSE, delay, headers);
+        }
+
+        /** Sends the first {@code n} events and half a line, then ends the response cleanly. */
+        public Script closeMidLineAfter(int n) {
+            return new Script(status, errorBody, events.subList(0, n), Ending.CLOSE_MID_LINE, delay);
         }
 
         /** Sends the first {@code n} events, then goes silent. */
@@ -379,6 +386,11 @@ public final class FakeUpstream implements AutoCloseable {
                     callback.succeeded();
                 }
                 case CLOSE -> {
+                    out.close();
+                    callback.succeeded();
+                }
+                case CLOSE_MID_LINE -> {
+                    out.write("data: {\"choi".getBytes(StandardCharsets.UTF_8));
                     out.close();
                     callback.succeeded();
                 }
