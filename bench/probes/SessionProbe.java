@@ -8,6 +8,7 @@ import io.agentgate.llm.DemoModel;
 import io.agentgate.session.SessionService;
 import io.agentgate.session.SessionTurn;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
@@ -77,14 +78,26 @@ public class SessionProbe {
             perClient[c] = samples;
         });
         double[] ops = Arrays.stream(perClient).flatMapToDouble(Arrays::stream).toArray();
-        // Baseline: the floor any database operation here pays, one SELECT 1 round trip through the same pool.
+        // Baseline: the least a turn that creates-or-finds a row and then stores into it can pay, two
+        // bare commits through the same pool (an INSERT ... ON CONFLICT and an UPDATE, autocommit).
+        sql(ds, "DROP TABLE IF EXISTS bench_commit_baseline",
+                "CREATE TABLE bench_commit_baseline (k text PRIMARY KEY, turns int NOT NULL DEFAULT 0, body text)");
         double[][] baseClient = new double[clients][];
         run(clients, c -> {
             double[] samples = new double[opsPerClient];
             for (int i = 0; i < warmup + opsPerClient; i++) {
+                String key = "bench-base-" + c + "-" + (i % 8);
                 long t0 = System.nanoTime();
-                try (Connection con = ds.getConnection(); Statement st = con.createStatement()) {
-                    st.execute("SELECT 1");
+                try (Connection con = ds.getConnection();
+                     PreparedStatement upsert = con.prepareStatement("INSERT INTO bench_commit_baseline (k) VALUES (?)"
+                             + " ON CONFLICT (k) DO UPDATE SET turns = bench_commit_baseline.turns");
+                     PreparedStatement update = con.prepareStatement(
+                             "UPDATE bench_commit_baseline SET turns = turns + 1, body = ? WHERE k = ?")) {
+                    upsert.setString(1, key);
+                    upsert.executeUpdate();
+                    update.setString(1, "hello " + i + " / hi " + i);
+                    update.setString(2, key);
+                    update.executeUpdate();
                 }
                 if (i >= warmup) {
                     samples[i - warmup] = (System.nanoTime() - t0) / 1e6;
@@ -92,6 +105,7 @@ public class SessionProbe {
             }
             baseClient[c] = samples;
         });
+        sql(ds, "DROP TABLE bench_commit_baseline");
         double[] base = Arrays.stream(baseClient).flatMapToDouble(Arrays::stream).toArray();
         return String.format(Locale.ROOT, "{\"samples\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
                         + "\"baseline_p50_ms\":%.3f,\"baseline_p99_ms\":%.3f}",

@@ -26,8 +26,10 @@ class BenchSmokeTest {
 
     private static final Path BENCH = Path.of("bench");
     private static final List<String> KEYS = List.of(
-            "ttft_overhead_p50_ms", "ttft_overhead_p99_ms", "max_streams_held", "heap_mib_at_10k",
-            "keepalive_max_gap_s", "relay_ratio", "session_op_p99_ms", "suspend_100k_ms",
+            "added_p50_us", "added_p99_us", "ttft_added_p50_us", "ttft_added_p99_us",
+            "max_rps_ratio", "max_rps", "max_rps_proxy", "cpu_us_per_request",
+            "stream_added_frame_p99_us", "stream_stalls", "relay_ratio", "session_op_ratio",
+            "max_streams_held", "heap_mib_at_10k", "keepalive_max_gap_s", "suspend_100k_ms",
             "stop_cross_instance_p50_ms", "stop_cross_instance_p99_ms", "cold_start_ms");
 
     @Test
@@ -37,6 +39,7 @@ class BenchSmokeTest {
         Result help = bash("bench/run", "--help");
         assertEquals(0, help.exitCode(), help.output());
         assertTrue(help.output().contains("--quick"), help.output());
+        assertTrue(help.output().contains("--compare"), help.output());
         assertTrue(bash("bench/run", "--no-such-flag").exitCode() != 0, "an unknown flag must fail");
     }
 

@@ -3,6 +3,7 @@ package io.agentgate.bootstrap;
 import io.agentgate.config.GatewayConfig;
 import io.agentgate.db.Database;
 import io.agentgate.llm.ModelClient;
+import io.agentgate.runs.RunTracker;
 import io.agentgate.session.SessionService;
 import io.agentgate.sse.KeepaliveScheduler;
 import io.agentgate.tools.ToolRegistry;
@@ -24,6 +25,7 @@ public record Gateway(
         KeepaliveScheduler keepalives,
         PrometheusMeterRegistry metrics,
         SessionService sessions,
+        RunTracker runs,
         TurnRunner turns) {
 
     /** Servlet context attribute under which the running gateway is published. */

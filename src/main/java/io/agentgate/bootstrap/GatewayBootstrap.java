@@ -100,7 +100,7 @@ public class GatewayBootstrap implements ServletContextListener {
         SessionService sessions = new SessionService(database.dataSource(),
                 database.unpooledDataSource("agentgate-stop-listener"), instanceId, model, config.model(),
                 config.sessions(), scheduler, agentExecutor);
-        RunTracker runs = new RunTracker(database.dataSource(), metrics, instanceId);
+        RunTracker runs = new RunTracker(database.dataSource(), metrics, instanceId, database::isReady);
         // Before any request: a conversation in flight when its instance went down must start fresh,
         // and runs left open by it are closed as interrupted.
         startupWork.set(() -> {
@@ -113,10 +113,10 @@ public class GatewayBootstrap implements ServletContextListener {
                 TimeUnit.MILLISECONDS);
 
         TurnRunner turns = new TurnRunner(agent, sessions, runs, secrets);
-        gateway = new Gateway(config, database, model, tools, agentExecutor, keepalives, metrics, sessions, turns);
+        gateway = new Gateway(config, database, model, tools, agentExecutor, keepalives, metrics, sessions, runs, turns);
         context.setAttribute(Gateway.ATTRIBUTE, gateway);
         HttpSurface.register(context, new HttpSurface.Services(config, database, metrics, model.modelIds(), turns,
-                sessions, agentExecutor, keepalives, scheduler, secrets, agent.toolNames()));
+                runs, sessions, agentExecutor, keepalives, scheduler, secrets, agent.toolNames()));
         servicesBuilt.countDown();
         // The context serves once this returns: wait while the database is on its way (a redeployed copy
         // joining the running embedded server is ready before its first request), not while it is away.
@@ -142,7 +142,9 @@ public class GatewayBootstrap implements ServletContextListener {
             ownModel.close();
             ownModel = null;
         }
-        // Last: every run's end is recorded by now; the embedded PostgreSQL stops here (not in a JVM hook).
+        // Last: every run ended above and its record, queued behind the request, is written now; the
+        // embedded PostgreSQL stops here (not in a JVM hook).
+        gateway.runs().close();
         gateway.database().close();
         gateway.metrics().close();
         event.getServletContext().removeAttribute(Gateway.ATTRIBUTE);

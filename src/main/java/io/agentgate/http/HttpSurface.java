@@ -7,7 +7,7 @@ import io.agentgate.session.SessionService;
 import io.agentgate.sse.KeepaliveScheduler;
 import io.agentgate.turn.TurnRunner;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.agentgate.runs.RunQueries;
+import io.agentgate.runs.RunTracker;
 import io.agentgate.session.SessionQueries;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
@@ -31,6 +31,7 @@ public final class HttpSurface {
             PrometheusMeterRegistry metrics,
             List<String> modelIds,
             TurnRunner turns,
+            RunTracker runs,
             SessionService sessions,
             ExecutorService agentExecutor,
             KeepaliveScheduler keepalives,
@@ -71,7 +72,7 @@ public final class HttpSurface {
         chat.addMapping("/v1/chat/completions");
         // Read-only views for operators and the web console (webapp/console).
         SessionQueries sessionQueries = new SessionQueries(services.database().dataSource());
-        context.addServlet("runs", new RunsServlet(new RunQueries(services.database().dataSource()), errors,
+        context.addServlet("runs", new RunsServlet(services.runs().queries(), errors,
                         keyMaxLength))
                 .addMapping("/v1/runs");
         context.addServlet("session-list", new SessionListServlet(sessionQueries, errors))

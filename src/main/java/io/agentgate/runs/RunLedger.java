@@ -1,8 +1,6 @@
 package io.agentgate.runs;
 
-import io.agentgate.chat.StorableText;
 import io.agentgate.chat.FailureKind;
-import io.agentgate.chat.Usage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -11,14 +9,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code runs} table. A run whose start cannot be recorded does not run (the caller refuses it as
- * {@code database_unavailable}); a lost end is reported to the caller, which then never tells the
- * client a success.
+ * The {@code runs} table's housekeeping: closing the runs that instances which went down left open.
+ * Each run's own start and end are written behind the request by {@link RunWriter}. A failed
+ * write here must not stop the gateway, so database errors are logged and swallowed.
  */
 final class RunLedger {
 
     private static final Logger log = LoggerFactory.getLogger(RunLedger.class);
-    private static final int MAX_ERROR_CHARS = 1000;
 
     /** What an interrupted run's record says (no client saw it: its connection died with the instance). */
     static final String INTERRUPTED_MESSAGE = "The gateway instance running it went down before it ended.";
@@ -29,25 +26,6 @@ final class RunLedger {
     RunLedger(DataSource dataSource, String instanceId) {
         this.dataSource = dataSource;
         this.instanceId = instanceId;
-    }
-
-    /** Records the start; a run that cannot be recorded must not run (no answer without its record). */
-    void started(RunStart run) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement(
-                     "INSERT INTO runs (run_id, session_key, session_id, model, streaming, instance_id)"
-                             + " VALUES (?, ?, ?, ?, ?, ?)")) {
-            st.setObject(1, run.runId());
-            st.setString(2, run.sessionKey());
-            st.setObject(3, run.sessionId());
-            st.setString(4, run.model());
-            st.setBoolean(5, run.streaming());
-            st.setString(6, instanceId);
-            st.executeUpdate();
-        } catch (SQLException e) {
-            log.warn("Could not record the start of run {}: {}", run.runId(), e.getMessage());
-            throw e;
-        }
     }
 
     /**
@@ -77,26 +55,6 @@ final class RunLedger {
         } catch (SQLException e) {
             log.warn("Could not close the runs of instances that went down: {}", e.getMessage());
             return 0;
-        }
-    }
-
-    /** Records the end; false when the database did not take it (the row stays open for the interrupted sweep). */
-    boolean ended(RunStart run, String outcome, String errorMessage, Usage usage) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement(
-                     "UPDATE runs SET ended_at = now(), outcome = ?, error_message = ?,"
-                             + " prompt_tokens = ?, completion_tokens = ? WHERE run_id = ?")) {
-            st.setString(1, outcome);
-            st.setString(2, StorableText.of(errorMessage == null || errorMessage.length() <= MAX_ERROR_CHARS
-                    ? errorMessage : errorMessage.substring(0, MAX_ERROR_CHARS)));
-            st.setInt(3, usage.promptTokens());
-            st.setInt(4, usage.completionTokens());
-            st.setObject(5, run.runId());
-            st.executeUpdate();
-            return true;
-        } catch (SQLException e) {
-            log.warn("Could not record the end of run {} ({}): {}", run.runId(), outcome, e.getMessage());
-            return false;
         }
     }
 }

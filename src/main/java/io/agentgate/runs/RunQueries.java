@@ -37,10 +37,27 @@ public final class RunQueries {
             .map(FailureKind::code)
             .toArray(String[]::new);
 
-    private final DataSource dataSource;
+    /** How long a listing waits for this instance's queued run records (read your own writes). */
+    private static final Duration WRITTEN_WAIT = Duration.ofSeconds(2);
 
-    public RunQueries(DataSource dataSource) {
+    private final DataSource dataSource;
+    private final RunWriter writer;
+
+    RunQueries(DataSource dataSource, RunWriter writer) {
         this.dataSource = dataSource;
+        this.writer = writer;
+    }
+
+    /**
+     * Run records are written behind the requests: a client that just got its answer and lists the
+     * runs must see its run ended, so this instance's queue is written first (bounded wait).
+     */
+    private void awaitQueuedRecords() {
+        try {
+            writer.flush(WRITTEN_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** What {@code outcome} may be: a stored outcome, {@value #RUNNING} or {@value #FAILED}. */
@@ -62,6 +79,7 @@ public final class RunQueries {
 
     /** Up to {@code limit} runs, newest first, after {@code after} when given. */
     public List<RunView> newest(Filter filter, Optional<Position> after, int limit) {
+        awaitQueuedRecords();
         StringBuilder sql = new StringBuilder("""
                 SELECT run_id, session_key, session_id, model, streaming, started_at, ended_at, outcome,
                        error_message, prompt_tokens, completion_tokens

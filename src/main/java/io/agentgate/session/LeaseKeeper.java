@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,10 +72,20 @@ final class LeaseKeeper {
      * {@link SessionStore#claim}); empty when busy, or missing and not created.
      */
     Optional<Lease> claim(String key, boolean create, Cancellation cancellation) {
+        return claim(key, create, cancellation, state -> false);
+    }
+
+    /**
+     * As {@link #claim(String, boolean, Cancellation)}, reading the stored conversation in the same
+     * transaction when {@code readConversation} accepts the claimed row (see {@link Lease#conversation()}).
+     */
+    Optional<Lease> claim(String key, boolean create, Cancellation cancellation,
+                          Predicate<SessionState> readConversation) {
         UUID runId = UUID.randomUUID();
-        Optional<SessionState> state = store.claim(key, create, runId, owner, leaseLength);
-        state.ifPresent(s -> localRuns.put(runId, cancellation));
-        return state.map(s -> new Lease(s, runId));
+        Optional<SessionStore.Claimed> claimed = store.claim(key, create, runId, owner, leaseLength, readConversation,
+                PromptAssembly.MEMORY_NOTES_IN_PROMPT);
+        claimed.ifPresent(c -> localRuns.put(runId, cancellation));
+        return claimed.map(c -> new Lease(c.state(), c.conversation(), runId));
     }
 
     /** /stop took this run's lease: if it runs here, it is cancelled. Returns whether it ran here. */
@@ -90,16 +101,23 @@ final class LeaseKeeper {
     final class Lease {
 
         private final SessionState state;
+        private final Optional<SessionStore.StoredConversation> conversation;
         private final UUID runId;
 
-        private Lease(SessionState state, UUID runId) {
+        private Lease(SessionState state, Optional<SessionStore.StoredConversation> conversation, UUID runId) {
             this.state = state;
+            this.conversation = conversation;
             this.runId = runId;
         }
 
         /** The session row as it was when the lease was taken. */
         SessionState state() {
             return state;
+        }
+
+        /** The stored conversation of {@link #state()}'s session, read with the claim, if it was asked for. */
+        Optional<SessionStore.StoredConversation> conversation() {
+            return conversation;
         }
 
         UUID runId() {

@@ -166,14 +166,18 @@ public final class SessionService implements AutoCloseable {
 
     private SessionTurn startTurn(String key, SessionInput input, Cancellation cancellation)
             throws SessionBusyException {
-        LeaseKeeper.Lease lease = leases.claim(key, true, cancellation)
+        // The usual turn reads its conversation with the claim: two commits per turn (claim, finish).
+        LeaseKeeper.Lease lease = leases.claim(key, true, cancellation,
+                        s -> policy.due(s.suspended(), s.updatedAt(), s.now()).isEmpty())
                 .orElseThrow(() -> new SessionBusyException(key));
         try {
             SessionState state = lease.state();
             Optional<ResetReason> performed = policy.due(state.suspended(), state.updatedAt(), state.now());
             UUID sessionId = performed.isPresent() ? resetNow(state, lease.runId(), performed.get()) : state.sessionId();
             Optional<ResetReason> lastReset = performed.isPresent() ? performed : state.lastResetReason();
-            List<Message> conversation = prompts.conversation(key, sessionId, lastReset, input);
+            List<Message> conversation = performed.isEmpty() && lease.conversation().isPresent()
+                    ? prompts.conversation(lease.conversation().get(), lastReset, input)
+                    : prompts.conversation(key, sessionId, lastReset, input);
             // Suspended sessions always notify; idle and daily resets only when something was lost.
             Optional<ResetReason> announced = performed.filter(r -> r == ResetReason.SUSPENDED || state.hasActivity());
             return new SessionTurn(lease, sessionId, input.newInput(), conversation, performed, announced);

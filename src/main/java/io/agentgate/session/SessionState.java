@@ -6,7 +6,9 @@ import java.util.UUID;
 
 /**
  * One session key's row as read ({@code leaseExpired}: a lease is left that its run will never end) (with the database clock's {@code now}, so every time comparison
- * uses one clock even with several gateway instances).
+ * uses one clock even with several gateway instances). {@code messageCount} is the transcript's
+ * length when read for a view; a claim reads only whether there is one (0 or 1), which is all
+ * {@link #hasActivity()} needs, instead of counting the transcript on every turn.
  */
 public record SessionState(
         String sessionKey,

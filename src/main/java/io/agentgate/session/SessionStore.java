@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /**
@@ -33,9 +34,13 @@ final class SessionStore {
             s.last_reset_reason, s.prompt_tokens, s.completion_tokens,
             (s.running_run_id IS NOT NULL AND s.lease_until >= now()) AS running,
             (s.running_run_id IS NOT NULL AND s.lease_until < now()) AS lease_expired,
-            (SELECT count(*) FROM session_messages m WHERE m.session_id = s.session_id) AS message_count,
-            now() AS db_now
+            now() AS db_now,
             """;
+    private static final String MESSAGE_COUNT =
+            "(SELECT count(*) FROM session_messages m WHERE m.session_id = s.session_id) AS message_count";
+    /** A claim only asks whether there is a transcript: one index probe, not a count of it every turn. */
+    private static final String HAS_MESSAGES = "(SELECT count(*) FROM (SELECT 1 FROM session_messages m"
+            + " WHERE m.session_id = s.session_id LIMIT 1) one) AS message_count";
 
     private final DataSource dataSource;
 
@@ -137,13 +142,22 @@ final class SessionStore {
         return transaction(c -> selectState(c, key, false));
     }
 
+    /** The stored conversation a turn starts from: the key's newest memory notes and the session's transcript. */
+    record StoredConversation(List<String> memoryNotes, List<Message> transcript) {}
+
+    /** A claimed session row, and its conversation when the claim was asked to read it. */
+    record Claimed(SessionState state, Optional<StoredConversation> conversation) {}
+
     /**
      * Takes the session's lease for {@code runId} unless a live lease is held. A lease past its expiry
      * (its instance died, or lost its database) is taken over and the session suspended: the turn it
      * was running is exactly what suspension is for. With {@code create} a missing row (new key, or
-     * deleted by a DBA) is created first. Empty when busy (or missing and not created).
+     * deleted by a DBA) is created first. When {@code readConversation} accepts the claimed state,
+     * the conversation is read in the same transaction, so a turn commits twice in all (this claim
+     * and {@link #finishTurn}). Empty when busy (or missing and not created).
      */
-    Optional<SessionState> claim(String key, boolean create, UUID runId, String owner, Duration lease) {
+    Optional<Claimed> claim(String key, boolean create, UUID runId, String owner, Duration lease,
+                            Predicate<SessionState> readConversation, int memoryNotes) {
         return transaction(c -> {
             if (create) {
                 try (PreparedStatement st = c.prepareStatement("""
@@ -170,7 +184,12 @@ final class SessionStore {
                 st.setString(5, key);
                 st.executeUpdate();
             }
-            return takeover ? state.map(SessionState::takenOver) : state;
+            SessionState claimed = takeover ? state.get().takenOver() : state.get();
+            Optional<StoredConversation> conversation = readConversation.test(claimed)
+                    ? Optional.of(new StoredConversation(memoryNotes(c, key, memoryNotes),
+                            transcript(c, claimed.sessionId())))
+                    : Optional.empty();
+            return Optional.of(new Claimed(claimed, conversation));
         });
     }
 
@@ -366,36 +385,40 @@ final class SessionStore {
 
     /** The stored messages of a session id, in order. */
     List<Message> transcript(UUID sessionId) {
-        return transaction(c -> {
-            try (PreparedStatement st = c.prepareStatement("""
-                    SELECT message_id, role, content, tool_calls::text, tool_call_id FROM session_messages
-                     WHERE session_id = ? ORDER BY message_id""")) {
-                st.setObject(1, sessionId);
-                List<Message> out = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        String toolCalls = rs.getString(4);
-                        out.add(new Message(rs.getString(2), rs.getString(3),
-                                toolCalls == null ? null : List.of(Json.read(toolCalls, ToolCall[].class)),
-                                rs.getString(5)));
-                    }
+        return transaction(c -> transcript(c, sessionId));
+    }
+
+    private static List<Message> transcript(Connection c, UUID sessionId) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("""
+                SELECT message_id, role, content, tool_calls::text, tool_call_id FROM session_messages
+                 WHERE session_id = ? ORDER BY message_id""")) {
+            st.setObject(1, sessionId);
+            List<Message> out = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    String toolCalls = rs.getString(4);
+                    out.add(new Message(rs.getString(2), rs.getString(3),
+                            toolCalls == null ? null : List.of(Json.read(toolCalls, ToolCall[].class)),
+                            rs.getString(5)));
                 }
-                return out;
             }
-        });
+            return out;
+        }
     }
 
     /** The newest notes of a key, oldest first. */
     List<String> memoryNotes(String key, int limit) {
-        return transaction(c -> {
-            try (PreparedStatement st = c.prepareStatement("""
-                    SELECT notes FROM (SELECT memory_id, notes FROM session_memory WHERE session_key = ?
-                                        ORDER BY memory_id DESC LIMIT ?) newest ORDER BY memory_id""")) {
-                st.setString(1, key);
-                st.setInt(2, limit);
-                return firstColumn(st, String.class);
-            }
-        });
+        return transaction(c -> memoryNotes(c, key, limit));
+    }
+
+    private static List<String> memoryNotes(Connection c, String key, int limit) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("""
+                SELECT notes FROM (SELECT memory_id, notes FROM session_memory WHERE session_key = ?
+                                    ORDER BY memory_id DESC LIMIT ?) newest ORDER BY memory_id""")) {
+            st.setString(1, key);
+            st.setInt(2, limit);
+            return firstColumn(st, String.class);
+        }
     }
 
     /**
@@ -430,7 +453,8 @@ final class SessionStore {
 
     private static Optional<SessionState> selectState(Connection c, String key, boolean forUpdate)
             throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("SELECT " + STATE_COLUMNS
+        // A claim (FOR UPDATE) only needs to know whether there is a transcript; a view shows its length.
+        try (PreparedStatement st = c.prepareStatement("SELECT " + STATE_COLUMNS + (forUpdate ? HAS_MESSAGES : MESSAGE_COUNT)
                 + " FROM sessions s WHERE s.session_key = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
             st.setString(1, key);
             try (ResultSet rs = st.executeQuery()) {

@@ -9,7 +9,6 @@ import io.agentgate.chat.ContentSink;
 import io.agentgate.chat.ToolCall;
 import io.agentgate.chat.Usage;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -76,10 +75,28 @@ class ReplyAssemblerTest {
         assertEquals(List.of(), shown);
     }
 
-    private void accept(String chunk) {
-        try (var reader = JsonP.PROVIDER.createReader(new StringReader(chunk))) {
-            assembler.accept(reader.readObject());
+    @Test
+    void anErrorFrameIsRefusedWholeAndMalformedDataIsAnError() {
+        assertFalse(assembler.accept("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}],"
+                + "\"error\":{\"message\":\"overloaded\"}}"));
+        assertEquals(List.of(), shown, "nothing of an error frame is shown");
+        for (String bad : List.of("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"", "[1]", "{} {}", "")) {
+            org.junit.jupiter.api.Assertions.assertThrows(jakarta.json.JsonException.class, () -> assembler.accept(bad),
+                    bad);
         }
+    }
+
+    @Test
+    void unknownMembersOfAnyShapeAreSkippedAndUnicodeContentArrivesIntact() {
+        accept("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"system_fingerprint\":null,"
+                + "\"choices\":[{\"logprobs\":{\"content\":[{\"token\":\"x\",\"top\":[[1,{\"a\":[]}]]}]},"
+                + "\"index\":0,\"delta\":{\"refusal\":null,\"content\":\"caf\\u00e9 \\\"q\\\" \\n😀\"}}],"
+                + "\"usage\":null}");
+        assertEquals(List.of("café \"q\" \n😀"), shown);
+    }
+
+    private void accept(String chunk) {
+        assertTrue(assembler.accept(chunk), "not an error frame: " + chunk);
     }
 
     private static String toolFragment(int index, String id, String name, String arguments) {

@@ -166,6 +166,10 @@ class ReplicaCrashTest {
         assertEquals("hi", send(client(a), key, "hi").content());
         streamUntilFirstWord(a, key);
         Object run = value(db, "SELECT running_run_id FROM sessions WHERE session_key = ?", key);
+        // Run records are written behind the request (a millisecond or two after the turn began); a
+        // kill before that loses the record, the documented trade. This test is about a recorded run.
+        Await.until("A recorded the run", Duration.ofSeconds(10),
+                () -> value(db, "SELECT count(*) FROM runs WHERE run_id = ?::uuid", run.toString()).equals(1L));
         a.kill();
         return run.toString();
     }

@@ -34,6 +34,7 @@ class SessionContinuityTest extends OneGatewayTest {
         assertEquals(List.of("user: my name is Ada", "assistant: reply to: my name is Ada", "user: what is my name?"),
                 dialogue(model.lastAgentCall()));
 
+        gateway.awaitRunsWritten();
         assertEquals(2L, value(gateway, "SELECT count(*) FROM runs WHERE session_key = 'chat-1' AND session_id = ?",
                 java.util.UUID.fromString(first.header("X-Session-Id"))), "each turn is a run of its session");
 
@@ -65,6 +66,7 @@ class SessionContinuityTest extends OneGatewayTest {
         assertNull(reply.header("X-Session-Id"));
         assertEquals(0L, value(gateway, "SELECT count(*) FROM sessions"));
         assertEquals(0L, value(gateway, "SELECT count(*) FROM session_messages"));
+        gateway.awaitRunsWritten();
         assertEquals(1L, value(gateway, "SELECT count(*) FROM runs WHERE session_key IS NULL"), "only its run record");
     }
 

@@ -124,8 +124,8 @@ public final class FakeUpstream implements AutoCloseable {
         }
     }
 
-    /** One request as the upstream received it. */
-    public record Received(String path, String authorization, JsonObject body) {
+    /** One request as the upstream received it; {@code connection} names the TCP connection it came on. */
+    public record Received(String path, String authorization, JsonObject body, String connection) {
 
         public JsonArray messages() {
             return body.getJsonArray("messages");
@@ -339,7 +339,8 @@ public final class FakeUpstream implements AutoCloseable {
                 json = reader.readObject();
             }
             requests.add(new Received(request.getHttpURI().getPath(),
-                    request.getHeaders().get(HttpHeader.AUTHORIZATION), json));
+                    request.getHeaders().get(HttpHeader.AUTHORIZATION), json,
+                    request.getConnectionMetaData().getId()));
             Script script = scripts.poll();
             if (script == null) {
                 script = Script.status(500, "{\"error\":{\"message\":\"FakeUpstream: no script left\"}}");

@@ -15,7 +15,8 @@ public final class RunsTable {
 
     private RunsTable() {}
 
-    public static void clear(TestGateway gateway) throws SQLException {
+    public static void clear(TestGateway gateway) throws SQLException, InterruptedException {
+        gateway.awaitRunsWritten(); // an earlier test's records, written behind its requests, go first
         try (Connection c = gateway.db(); Statement st = c.createStatement()) {
             st.executeUpdate("DELETE FROM runs");
         }

@@ -129,8 +129,22 @@ public final class TestGateway implements AutoCloseable {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * Waits until every run record the gateway queued so far is in the runs table (they are written
+     * behind the requests, within ~100 ms).
+     */
+    public void awaitRunsWritten() throws InterruptedException {
+        org.junit.jupiter.api.Assertions.assertTrue(gateway().runs().awaitWritten(Duration.ofSeconds(10)),
+                "run records written within 10 s");
+    }
+
     /** Outcomes in the runs table, oldest first. */
     public java.util.List<String> runOutcomes() throws SQLException {
+        try {
+            gateway().runs().awaitWritten(Duration.ofSeconds(10)); // records are written behind the requests
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         java.util.List<String> out = new java.util.ArrayList<>();
         try (Connection c = db(); java.sql.Statement st = c.createStatement();
              java.sql.ResultSet rs = st.executeQuery("SELECT coalesce(outcome, 'running') FROM runs ORDER BY started_at")) {

@@ -7,62 +7,19 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * N streams started together against one URI, each recording its time to first content chunk and
- * its content chunk count. Bounded: waits at most {@code timeoutMs} for all of them to end.
+ * N streams started together against one URI. Bounded: waits at most {@code timeoutMs} for all of
+ * them to end.
  */
 final class Batch {
 
-    /** One stream's view: the request's start, the first content chunk, the number of content chunks. */
-    static final class Stream implements SseListener {
-        final long startNanos = System.nanoTime();
-        final CountDownLatch done;
-        volatile long firstContentNanos;
-        volatile long contentChunks;
-        volatile int status;
-        volatile Throwable failure;
+    record Outcome(List<Exchange> streams, long elapsedNanos, boolean timedOut) {
 
-        Stream(CountDownLatch done) {
-            this.done = done;
-        }
-
-        @Override
-        public void onData(byte[] line, int from, int to) {
-            if (SseParser.hasContent(line, from, to)) {
-                if (firstContentNanos == 0) {
-                    firstContentNanos = System.nanoTime();
-                }
-                contentChunks++;
-            }
-        }
-
-        @Override
-        public void onEnd(int status, Throwable failure) {
-            this.status = status;
-            this.failure = failure;
-            done.countDown();
-        }
-
-        boolean ok() {
-            return failure == null && status == 200 && firstContentNanos != 0;
-        }
-
-        double ttftMs() {
-            return (firstContentNanos - startNanos) / 1e6;
-        }
-    }
-
-    record Outcome(List<Stream> streams, long elapsedNanos, boolean timedOut) {
-
-        List<Stream> ok() {
-            return streams.stream().filter(Stream::ok).toList();
-        }
-
-        double[] ttftMs() {
-            return ok().stream().mapToDouble(Stream::ttftMs).toArray();
+        List<Exchange> ok() {
+            return streams.stream().filter(s -> s.ok(true)).toList();
         }
 
         long contentChunks() {
-            return streams.stream().mapToLong(s -> s.contentChunks).sum();
+            return streams.stream().mapToLong(s -> s.contentFrames).sum();
         }
 
         double chunksPerSecond() {
@@ -74,22 +31,21 @@ final class Batch {
             if (failed == 0 && !timedOut) {
                 return "";
             }
-            Stream first = streams.stream().filter(s -> !s.ok()).findFirst().orElse(null);
+            Exchange first = streams.stream().filter(s -> !s.ok(true)).findFirst().orElse(null);
             return failed + " of " + streams.size() + " streams failed" + (timedOut ? " (timed out)" : "")
-                    + (first == null ? "" : "; first: status " + first.status + " "
-                    + (first.failure == null ? "no content" : Format.brief(first.failure)));
+                    + (first == null ? "" : "; first: " + first.describeFailure());
         }
     }
 
     private Batch() {}
 
-    static Outcome run(LoadClient client, URI uri, String json, int streams, long timeoutMs)
+    static Outcome run(LoadClient client, URI uri, String json, int streams, int keepFrames, long timeoutMs)
             throws InterruptedException {
         CountDownLatch done = new CountDownLatch(streams);
-        List<Stream> all = new ArrayList<>(streams);
+        List<Exchange> all = new ArrayList<>(streams);
         long start = System.nanoTime();
         for (int i = 0; i < streams; i++) {
-            Stream s = new Stream(done);
+            Exchange s = new Exchange(System.nanoTime(), done, keepFrames);
             all.add(s);
             client.stream(uri, json, s);
         }
@@ -98,7 +54,11 @@ final class Batch {
     }
 
     static String chatBody(String model, Directive directive) {
-        return "{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\""
+        return chatBody(model, directive, true);
+    }
+
+    static String chatBody(String model, Directive directive, boolean stream) {
+        return "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\""
                 + directive.prompt() + "\"}]}";
     }
 }

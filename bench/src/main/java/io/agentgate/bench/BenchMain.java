@@ -19,14 +19,17 @@ public final class BenchMain {
 
     static final String UPSTREAM_MODEL = "bench-model";
 
-    /** How long and how much: {@code --quick} keeps the whole run under five minutes. */
-    record Profile(String name, int ttftRounds, int relayChunks, int relayRounds,
+    /** How long and how much: {@code --quick} keeps the whole run within about ten minutes. */
+    record Profile(String name, int warmupRequests, int addedPairs, MaxRateScenario.Settings rates,
+                   int streamRounds, int relayChunks, int relayRounds,
                    HeldStreamsScenario.Settings held, int coldStarts, SessionScenarios.Settings sessions,
                    StopScenario.Settings stops) {
-        static final Profile QUICK = new Profile("quick", 3, 5_000, 3,
+        static final Profile QUICK = new Profile("quick", Warmup.MIN_REQUESTS, 1_000,
+                new MaxRateScenario.Settings(250, 1.6, 40_000, 2_000, 2), 2, 5_000, 3,
                 new HeldStreamsScenario.Settings(3_000, 10_000, 60_000), 3,
                 new SessionScenarios.Settings(16, 300, 100_000), new StopScenario.Settings(50, 6));
-        static final Profile FULL = new Profile("full", 10, 20_000, 5,
+        static final Profile FULL = new Profile("full", 2 * Warmup.MIN_REQUESTS, 5_000,
+                new MaxRateScenario.Settings(250, 1.5, 40_000, 5_000, 3), 5, 20_000, 5,
                 new HeldStreamsScenario.Settings(3_000, 60_000, 120_000), 5,
                 new SessionScenarios.Settings(16, 2_000, 100_000), new StopScenario.Settings(50, 20));
     }
@@ -46,7 +49,8 @@ public final class BenchMain {
         GatewayLaunch launch = GatewayLaunch.read(Path.of(args.required("--gateway-cmd")),
                 Path.of(args.required("--jdk")), work, args.flag("--jfr"));
         URI upstream = URI.create("http://127.0.0.1:" + args.required("--upstream-port") + "/");
-        URI bare = URI.create("http://127.0.0.1:" + args.required("--baseline-port") + "/sse");
+        URI proxy = URI.create("http://127.0.0.1:" + args.required("--proxy-port") + "/");
+        long proxyPid = Long.parseLong(args.required("--proxy-pid"));
         String dataDir = work.resolve("data").toString();
         Path probes = Path.of(args.required("--probes")).toAbsolutePath();
         // --only upstream|held|sessions|replicas|cold-start: one group of scenarios, for profiling; the others report null.
@@ -59,16 +63,16 @@ public final class BenchMain {
                     "AGENTGATE_DATA_DIR", dataDir,
                     "AGENTGATE_UPSTREAM_BASE_URL", upstream.resolve("v1").toString(),
                     "AGENTGATE_MODEL", UPSTREAM_MODEL);
-            guard(metrics, only, "upstream", List.of("ttft_overhead_p50_ms", "ttft_overhead_p99_ms", "relay_ratio"), () -> {
+            List<String> upstreamKeys = List.of("added_p50_us", "added_p99_us", "ttft_added_p50_us",
+                    "ttft_added_p99_us", "max_rps_ratio", "max_rps", "max_rps_proxy", "cpu_us_per_request",
+                    "stream_added_frame_p99_us", "stream_stalls", "relay_ratio");
+            guard(metrics, only, "upstream", upstreamKeys, () -> {
                 try (GatewayProcess g = GatewayProcess.start(launch, "upstream", viaUpstream)) {
                     g.awaitReady(client, 180_000);
-                    System.out.println("[bench] TTFT overhead");
-                    List<Metric> out = new ArrayList<>(TtftScenario.run(client, upstream.resolve("v1/chat/completions"),
-                            g.uri("v1/chat/completions"), UPSTREAM_MODEL, upstreamCheck, profile.ttftRounds()));
-                    System.out.println("[bench] relay throughput");
-                    out.add(RelayScenario.run(client, bare, g.uri("v1/chat/completions"), UPSTREAM_MODEL,
-                            upstreamCheck, profile.relayChunks(), profile.relayRounds()));
-                    return out;
+                    String completions = "v1/chat/completions";
+                    Targets t = new Targets(upstream.resolve(completions), g.uri(completions),
+                            proxy.resolve(completions), g.pid(), proxyPid);
+                    return upstreamScenarios(client, t, upstreamCheck, profile);
                 }
             });
 
@@ -86,7 +90,7 @@ public final class BenchMain {
             });
 
             System.out.println("[bench] session scenarios");
-            guard(metrics, only, "sessions", List.of("session_op_p99_ms"),
+            guard(metrics, only, "sessions", List.of("session_op_ratio"),
                     () -> List.of(SessionScenarios.sessionOps(launch, probes, profile.sessions())));
             guard(metrics, only, "sessions", List.of("suspend_100k_ms"),
                     () -> List.of(SessionScenarios.suspend(launch, probes, profile.sessions())));
@@ -104,6 +108,53 @@ public final class BenchMain {
         String command = args.string("--command", "bench/run" + (profile == Profile.QUICK ? " --quick" : ""));
         Results.write(results, metrics, machine(launch), profile.name(), command);
         System.out.println(Results.markdown(metrics, machine(launch), profile.name(), command));
+        if (args.values().containsKey("--compare")) {
+            System.out.println("[bench] each figure beside the committed bench/results/latest.json:");
+            System.out.println(Results.comparison(metrics, Path.of(args.required("--compare"))));
+        }
+    }
+
+    /**
+     * Every scenario that needs the fake model: one gateway, warmed with at least 10,000 requests on
+     * each path (direct, gateway, proxy servlet) first. A scenario that fails reports its keys
+     * unmeasured and the next one still runs.
+     */
+    private static List<Metric> upstreamScenarios(LoadClient client, Targets t, UpstreamCheck upstreamCheck,
+                                                  Profile profile) throws Exception {
+        List<String> bodies = List.of(
+                Batch.chatBody(UPSTREAM_MODEL, AddedLatencyScenario.SMALL, false),
+                Batch.chatBody(UPSTREAM_MODEL, AddedLatencyScenario.SMALL, true));
+        long before = upstreamCheck.completions();
+        for (var target : List.of(t.direct(), t.proxy(), t.gateway())) {
+            System.out.println("[bench] warm-up: " + profile.warmupRequests() + " requests to " + target);
+            int failed = Warmup.run(client, target, bodies, profile.warmupRequests(), 8);
+            if (failed > 0) {
+                System.out.println("[bench] warm-up: " + failed + " requests failed on " + target);
+            }
+        }
+        if (upstreamCheck.completions() - before < 3L * profile.warmupRequests()) {
+            throw new IllegalStateException(UpstreamCheck.NOT_CALLED);
+        }
+        List<Metric> out = new ArrayList<>();
+        guard(out, "", "upstream", List.of("added_p50_us", "added_p99_us", "ttft_added_p50_us", "ttft_added_p99_us"),
+                () -> {
+                    System.out.println("[bench] added latency at concurrency 1");
+                    return AddedLatencyScenario.run(client, t, UPSTREAM_MODEL, profile.addedPairs());
+                });
+        guard(out, "", "upstream", List.of("max_rps_ratio", "max_rps", "max_rps_proxy", "cpu_us_per_request"), () -> {
+            System.out.println("[bench] max fixed arrival rate");
+            return MaxRateScenario.run(client, t, UPSTREAM_MODEL, profile.rates());
+        });
+        guard(out, "", "upstream", List.of("stream_added_frame_p99_us", "stream_stalls"), () -> {
+            System.out.println("[bench] 512 paced streams");
+            return StreamFramesScenario.run(client, t, UPSTREAM_MODEL, profile.streamRounds());
+        });
+        guard(out, "", "upstream", List.of("relay_ratio"), () -> {
+            System.out.println("[bench] relay throughput");
+            return List.of(RelayScenario.run(client, t, UPSTREAM_MODEL, upstreamCheck, profile.relayChunks(),
+                    profile.relayRounds()));
+        });
+        return out;
     }
 
     private static void guard(List<Metric> metrics, String only, String group, List<String> keys, Body body) {

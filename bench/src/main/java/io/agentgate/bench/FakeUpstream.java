@@ -8,11 +8,10 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The fake side of the benchmark, in its own JVM: the fake OpenAI-compatible upstream on one port
- * and the bare-Jetty SSE baseline servlet on another, both on loopback.
+ * The mock upstream, in its own JVM: the fake OpenAI-compatible model on loopback.
  *
- * <p>Arguments: {@code --upstream-port N --baseline-port M --ports-file F} (ports default to 0 =
- * any free port; the chosen ports are written to F as {@code upstream=..} / {@code baseline=..}).
+ * <p>Arguments: {@code --upstream-port N --ports-file F} (the port defaults to 0 = any free port;
+ * the chosen port is written to F as {@code upstream=..}).
  */
 public final class FakeUpstream {
 
@@ -20,14 +19,13 @@ public final class FakeUpstream {
 
     public static void main(String[] args) throws Exception {
         Args a = Args.parse(args);
-        // Blocking servlets that sleep between tokens: one thread per concurrent stream (TTFT runs 256).
-        QueuedThreadPool threads = new QueuedThreadPool(1024, 16);
+        // Blocking servlets that sleep between tokens: one thread per concurrent stream (the stream
+        // scenario holds 512, the open-loop rate scenario up to its in-flight cap).
+        QueuedThreadPool threads = new QueuedThreadPool(2048, 16);
         threads.setName("fake");
         Server server = new Server(threads);
         ServerConnector upstream = connector(server, a.integer("--upstream-port", 0));
-        ServerConnector baseline = connector(server, a.integer("--baseline-port", 0));
         upstream.setName("upstream");
-        baseline.setName("baseline");
 
         ServletContextHandler context = new ServletContextHandler("/");
         // One instance for both paths: /bench/stats reports the completions /v1 served.
@@ -35,11 +33,15 @@ public final class FakeUpstream {
                 new org.eclipse.jetty.ee10.servlet.ServletHolder(new UpstreamServlet());
         context.addServlet(upstreamServlet, "/v1/*");
         context.addServlet(upstreamServlet, "/bench/stats");
-        context.addServlet(new BaselineSseServlet(), "/sse");
         server.setHandler(context);
         server.start();
 
-        String ports = "upstream=" + upstream.getLocalPort() + "\nbaseline=" + baseline.getLocalPort() + "\n";
+        announce(a, "upstream=" + upstream.getLocalPort() + "\n");
+        server.join();
+    }
+
+    /** Prints the chosen ports and writes them, atomically, to {@code --ports-file} when given (bench/run waits for it). */
+    static void announce(Args a, String ports) throws java.io.IOException {
         String file = a.string("--ports-file", null);
         if (file != null) {
             Path target = Path.of(file);
@@ -48,7 +50,6 @@ public final class FakeUpstream {
             Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
         System.out.print(ports);
-        server.join();
     }
 
     private static ServerConnector connector(Server server, int port) {

@@ -21,6 +21,10 @@ final class Format {
         return number(v) + " ms";
     }
 
+    static String us(double v) {
+        return number(v) + " µs";
+    }
+
     static String signed(double v, String unit) {
         return (v >= 0 ? "+" : "") + number(v) + " " + unit;
     }

@@ -18,12 +18,24 @@ record Metric(String key, String scenario, String baseline, String agentgate, Do
             return new Goal(">=", target, unit);
         }
 
+        /** A figure reported for context (an absolute rate, a CPU cost): no goal of its own. */
+        static Goal none(String unit) {
+            return new Goal("", 0, unit);
+        }
+
+        boolean isNone() {
+            return op.isEmpty();
+        }
+
         boolean met(double value) {
             return op.equals("<=") ? value <= target : value >= target;
         }
 
         @Override
         public String toString() {
+            if (isNone()) {
+                return "—";
+            }
             return (op.equals("<=") ? "≤ " : "≥ ") + Format.number(target) + (unit.isEmpty() ? "" : " " + unit);
         }
     }
@@ -33,6 +45,6 @@ record Metric(String key, String scenario, String baseline, String agentgate, Do
     }
 
     Boolean met() {
-        return value == null ? null : goal.met(value);
+        return value == null || goal.isNone() ? null : goal.met(value);
     }
 }

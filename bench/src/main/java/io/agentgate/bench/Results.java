@@ -19,8 +19,10 @@ final class Results {
 
     /** Every key of latest.json, in table order; the CI smoke test checks the same list. */
     static final List<String> KEYS = List.of(
-            "ttft_overhead_p50_ms", "ttft_overhead_p99_ms", "max_streams_held", "heap_mib_at_10k",
-            "keepalive_max_gap_s", "relay_ratio", "session_op_p99_ms", "suspend_100k_ms",
+            "added_p50_us", "added_p99_us", "ttft_added_p50_us", "ttft_added_p99_us",
+            "max_rps_ratio", "max_rps", "max_rps_proxy", "cpu_us_per_request",
+            "stream_added_frame_p99_us", "stream_stalls", "relay_ratio", "session_op_ratio",
+            "max_streams_held", "heap_mib_at_10k", "keepalive_max_gap_s", "suspend_100k_ms",
             "stop_cross_instance_p50_ms", "stop_cross_instance_p99_ms", "cold_start_ms");
 
     private Results() {}
@@ -74,6 +76,33 @@ final class Results {
         return out.toString().strip() + "\n";
     }
 
+    /** Each key's value now beside the one in {@code committed} (the latest.json in git), as text. */
+    static String comparison(List<Metric> metrics, Path committed) throws IOException {
+        jakarta.json.JsonObject before = readResults(committed);
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(java.util.Locale.ROOT, "%-28s %16s %16s  %s%n", "key", "committed", "now", "goal"));
+        for (String key : KEYS) {
+            Metric m = metrics.stream().filter(x -> x.key().equals(key)).findFirst().orElse(null);
+            String now = m == null || m.value() == null ? "null" : Format.number(m.value());
+            jakarta.json.JsonValue old = before == null ? null : before.get(key);
+            String was = old == null ? "(no key)" : old.getValueType() == jakarta.json.JsonValue.ValueType.NUMBER
+                    ? Format.number(((jakarta.json.JsonNumber) old).doubleValue()) : "null";
+            out.append(String.format(java.util.Locale.ROOT, "%-28s %16s %16s  %s%n", key, was, now,
+                    m == null ? "" : m.goal() + (m.met() == null ? "" : m.met() ? " met" : " missed")));
+        }
+        return out.toString();
+    }
+
+    /** Reads a results file; null when there is none. */
+    private static jakarta.json.JsonObject readResults(Path file) throws IOException {
+        if (file == null || !Files.isRegularFile(file)) {
+            return null;
+        }
+        try (var reader = Json.createReader(Files.newBufferedReader(file))) {
+            return reader.readObject();
+        }
+    }
+
     static String markdown(List<Metric> metrics, Map<String, String> machine, String mode, String command) {
         StringBuilder md = new StringBuilder();
         md.append("# agentgate benchmark (").append(mode).append(")\n\n");
@@ -83,7 +112,7 @@ final class Results {
         md.append("| scenario | baseline | agentgate | ratio or difference | goal | met? |\n");
         md.append("|---|---|---|---|---|---|\n");
         for (Metric m : metrics) {
-            String met = m.met() == null ? "not measured" : m.met() ? "yes" : "**no**";
+            String met = m.value() == null ? "not measured" : m.met() == null ? "—" : m.met() ? "yes" : "**no**";
             md.append("| ").append(m.scenario()).append(" (`").append(m.key()).append("`) | ")
                     .append(m.baseline()).append(" | ").append(m.agentgate()).append(" | ")
                     .append(m.comparison()).append(" | ").append(m.goal()).append(" | ").append(met).append(" |\n");

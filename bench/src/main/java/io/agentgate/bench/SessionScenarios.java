@@ -25,19 +25,23 @@ final class SessionScenarios {
     private SessionScenarios() {}
 
     static Metric sessionOps(GatewayLaunch launch, Path probes, Settings s) throws Exception {
-        Metric.Goal goal = Metric.Goal.atMost(2, "ms");
-        String scenario = "session get-or-create + transcript append p99, " + s.clients() + " clients";
+        Metric.Goal goal = Metric.Goal.atMost(1.5, "");
+        String scenario = "session get-or-create + transcript append p99 ÷ two bare commits p99, " + s.clients()
+                + " clients";
         if (!hasSessions(launch)) {
-            return Metric.unmeasured("session_op_p99_ms", scenario, goal, notMerged());
+            return Metric.unmeasured("session_op_ratio", scenario, goal, notMerged());
         }
         String r = probe(launch, probes, "session-ops", "ops", Integer.toString(s.clients()),
                 Integer.toString(s.opsPerClient()));
         double p99 = number(r, "p99_ms");
         double base = number(r, "baseline_p99_ms");
-        return new Metric("session_op_p99_ms", scenario, "SELECT 1 round trip p99 " + Format.ms(base),
-                Format.ms(p99), Stats.round(p99, 2), Format.signed(p99 - base, "ms"), goal,
+        double ratio = Stats.round(p99 / base, 3);
+        return new Metric("session_op_ratio", scenario,
+                "INSERT … ON CONFLICT + UPDATE p99 " + Format.ms(base), Format.ms(p99), ratio,
+                Format.number(ratio) + "×", goal,
                 (long) number(r, "samples") + " ops through SessionService.begin + SessionTurn.complete, p50 "
-                        + Format.ms(number(r, "p50_ms")) + "; baseline through the same pool");
+                        + Format.ms(number(r, "p50_ms")) + ", baseline p50 " + Format.ms(number(r, "baseline_p50_ms"))
+                        + "; both through the gateway's pool");
     }
 
     static Metric suspend(GatewayLaunch launch, Path probes, Settings s) throws Exception {
@@ -63,12 +67,23 @@ final class SessionScenarios {
                 launch.workDir().resolve("data").toString()));
         cmd.addAll(List.of(args).subList(1, args.length));
         Path log = launch.workDir().resolve("logs").resolve("probe-" + name + ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IOException("session probe timed out; see " + log);
+        Process p = null;
+        String out = "";
+        // The database the gateway just stopped may still be going down on a busy box (zonky gives
+        // a start 10 s): one more try before the scenario reports itself failed.
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException("session probe timed out; see " + log);
+            }
+            out = Files.readString(log);
+            if (p.exitValue() == 0 || !out.contains("Embedded PostgreSQL did not start")) {
+                break;
+            }
+            System.out.println("[bench] session probe: the database did not start in time; trying once more");
+            Thread.sleep(5_000);
         }
-        String out = Files.readString(log);
         Matcher m = Pattern.compile("(?m)^RESULT (\\{.*})$").matcher(out);
         if (p.exitValue() != 0 || !m.find()) {
             throw new IOException("session probe failed (exit " + p.exitValue() + "); see " + log);
