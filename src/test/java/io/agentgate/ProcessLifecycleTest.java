@@ -95,6 +95,9 @@ class ProcessLifecycleTest {
         try (ChildGateway gateway = ChildGateway.start(logName("kill9"), settings)) {
             stream(gateway.baseUri(), words(200));
             awaitRunsInFlight(gateway.baseUri(), 1);
+            // Run records are written behind the request (a crash can lose the last ~100 ms of them, see the
+            // README): what must survive the crash is a run whose open row was written.
+            awaitRecordedOpenRuns(gateway.baseUri(), 1);
             gateway.kill();
             leftPostmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid")).getFirst().strip());
             assertTrue(ContainerProcess.running(leftPostmaster),
@@ -153,6 +156,19 @@ class ProcessLifecycleTest {
     }
 
     /** Outcome counts of every run ({@code GET /v1/runs}; {@code running} for one not ended). */
+    private void awaitRecordedOpenRuns(URI base, int expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Map<String, Long> outcomes = Map.of();
+        while (System.nanoTime() < deadline) {
+            outcomes = runOutcomes(base);
+            if (outcomes.getOrDefault("running", 0L) >= expected) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError(expected + " open runs never were recorded: " + outcomes);
+    }
+
     private Map<String, Long> runOutcomes(URI base) throws Exception {
         HttpResponse<String> page = http.send(HttpRequest.newBuilder(base.resolve("v1/runs?limit=100")).build(),
                 HttpResponse.BodyHandlers.ofString());
