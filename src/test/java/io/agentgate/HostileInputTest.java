@@ -97,6 +97,7 @@ class HostileInputTest {
                     JsonObject error = ErrorPages.assertJsonError(RawHttp.read(socket.getInputStream()), 408,
                             "slow body");
                     assertEquals("request_timeout", error.getString("code"));
+                    assertEquals(-1, socket.getInputStream().read(), "the connection is closed after the 408");
                 }
             } finally {
                 drip.shutdownNow();

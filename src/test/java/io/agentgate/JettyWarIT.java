@@ -50,6 +50,7 @@ class JettyWarIT {
             WarDeployment.assertServesStreamingCompletions(contextRoot);
             ErrorPages.assertApplicationErrorsAreJson(contextRoot);
             ErrorPages.assertProtocolErrorsAreHtmlFree(contextRoot);
+            WarDeployment.assertSlowBodiesGet408(contextRoot);
             WarDeployment.assertServesTheConsole(browser, contextRoot, "war-jetty-console");
         } finally {
             server.stop();

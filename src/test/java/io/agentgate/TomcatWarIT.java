@@ -47,6 +47,7 @@ class TomcatWarIT {
             WarDeployment.assertServesStreamingCompletions(contextRoot);
             ErrorPages.assertApplicationErrorsAreJson(contextRoot);
             ErrorPages.assertProtocolErrorsAreHtmlFree(contextRoot);
+            WarDeployment.assertSlowBodiesGet408(contextRoot);
             WarDeployment.assertServesTheConsole(browser, contextRoot, "war-tomcat-console");
         } finally {
             tomcat.stop();

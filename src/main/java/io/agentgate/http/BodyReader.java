@@ -34,6 +34,9 @@ final class BodyReader implements ReadListener {
     /** What is done with a complete body; runs on a container thread. */
     interface Continuation {
         void accept(AsyncContext async, byte[] body);
+
+        /** The body will not come (refused, timed out, client gone); the request is answered or abandoned. */
+        void abandoned();
     }
 
     /** The limits every body is read under. */
@@ -69,6 +72,7 @@ final class BodyReader implements ReadListener {
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
         if (declared > limits.maxBytes()) {
+            continuation.abandoned();
             Responses.refuse(async, errors.requestTooLarge(limits.maxBytes()));
             return;
         }
@@ -78,6 +82,7 @@ final class BodyReader implements ReadListener {
             reader.deadline = limits.scheduler().schedule(reader::expire, limits.timeout().toNanos(),
                     TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
+            continuation.abandoned();
             Responses.refuse(async, errors.shuttingDown());
             return;
         }
@@ -108,7 +113,7 @@ final class BodyReader implements ReadListener {
 
     @Override
     public void onError(Throwable error) {
-        if (settle()) {
+        if (abandon()) {
             // Mostly a client that went away mid-body; nobody is left to answer.
             log.debug("request body could not be read", error);
             closeConnection();
@@ -117,7 +122,7 @@ final class BodyReader implements ReadListener {
     }
 
     private void expire() {
-        if (settle()) {
+        if (abandon()) {
             log.debug("request body not complete after {}; answering 408", limits.timeout());
             closeConnection();
             Responses.refuse(async, errors.requestTimeout(limits.timeout()));
@@ -125,7 +130,7 @@ final class BodyReader implements ReadListener {
     }
 
     private void refuse(HttpError error) {
-        if (settle()) {
+        if (abandon()) {
             closeConnection();
             Responses.refuse(async, error);
         }
@@ -148,6 +153,15 @@ final class BodyReader implements ReadListener {
         if (d != null) {
             d.cancel(false);
         }
+        return true;
+    }
+
+    /** Settles as a body that will not come; true when this call settled it. */
+    private boolean abandon() {
+        if (!settle()) {
+            return false;
+        }
+        continuation.abandoned();
         return true;
     }
 }

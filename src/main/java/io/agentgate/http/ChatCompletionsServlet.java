@@ -52,15 +52,32 @@ final class ChatCompletionsServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        BodyReader.read(req, bodyLimits, errors, (async, body) -> start(req, resp, async, body));
+        Cancellation cancellation = new Cancellation();
+        if (!turns.admit(cancellation)) {
+            Responses.error(resp, errors.shuttingDown());
+            return;
+        }
+        BodyReader.read(req, bodyLimits, errors, new BodyReader.Continuation() {
+            @Override
+            public void accept(AsyncContext async, byte[] body) {
+                start(req, resp, async, body, cancellation);
+            }
+
+            @Override
+            public void abandoned() {
+                turns.withdraw(cancellation);
+            }
+        });
     }
 
     /** Runs once the whole body has arrived, on a container thread. */
-    private void start(HttpServletRequest req, HttpServletResponse resp, AsyncContext async, byte[] body) {
+    private void start(HttpServletRequest req, HttpServletResponse resp, AsyncContext async, byte[] body,
+                       Cancellation cancellation) {
         TurnRequest request;
         try {
             request = parser.parse(body, req);
         } catch (ApiException e) {
+            turns.withdraw(cancellation);
             Responses.refuse(async, e.error());
             return;
         }
@@ -68,7 +85,6 @@ final class ChatCompletionsServlet extends HttpServlet {
         request.sessionKey().ifPresent(key -> resp.setHeader(SessionProtocol.KEY_HEADER,
                 io.agentgate.session.SessionKeys.toHeader(key)));
         CompletionId id = CompletionId.fresh(request.model());
-        Cancellation cancellation = new Cancellation();
         TurnResponse response = request.streaming()
                 ? new StreamingResponse(async, id, cancellation, keepalives, errors, sessionSettings,
                         request.options().includeUsage())
@@ -80,6 +96,7 @@ final class ChatCompletionsServlet extends HttpServlet {
             agentExecutor.submit(() -> response.end(turns.run(request, cancellation, response)));
         } catch (RejectedExecutionException e) {
             log.warn("Agent executor is shut down; refusing request");
+            turns.withdraw(cancellation);
             response.refuse(errors.shuttingDown());
         }
     }

@@ -72,10 +72,8 @@ public final class TurnRunner {
      * caller wires the client's disconnect to it; /stop and {@link #cancelAll} reach it from here.
      */
     public TurnOutcome run(TurnRequest request, Cancellation cancellation, TurnWriter writer) {
-        inFlight.add(cancellation);
-        // Checked after joining, so drain() either sees this turn or this turn sees the drain.
-        if (draining) {
-            leave(cancellation);
+        // A request admitted when it arrived is in flight already: the drain waits for it.
+        if (!inFlight.contains(cancellation) && !admit(cancellation)) {
             return new TurnFailure.Failed(FailureKind.SHUTDOWN, SHUTTING_DOWN_MESSAGE);
         }
         try {
@@ -104,6 +102,27 @@ public final class TurnRunner {
         } finally {
             leave(cancellation);
         }
+    }
+
+    /**
+     * Counts a request as in flight from the moment the container handed it over, before its body
+     * is read: a request that arrived before {@link #drain} began is answered, not refused (a hot
+     * redeploy's old copy still receives requests routed to it just before it stops). False when the
+     * drain has begun. Every admitted request ends with {@link #run} or {@link #withdraw}.
+     */
+    public boolean admit(Cancellation cancellation) {
+        inFlight.add(cancellation);
+        // Checked after joining, so drain() either sees this turn or this turn sees the drain.
+        if (draining) {
+            leave(cancellation);
+            return false;
+        }
+        return true;
+    }
+
+    /** An admitted request that will not run (its body never came, or it was refused). */
+    public void withdraw(Cancellation cancellation) {
+        leave(cancellation);
     }
 
     /** Cancels every turn in flight with this reason (the gateway is stopping). */

@@ -32,10 +32,42 @@ public final class WarDeployment {
         return Path.of(war);
     }
 
+    private static final int SLOW_BODY_TIMEOUT_SECONDS = 3;
+
+    /**
+     * Bodies that never finish hold no container thread in the WAR either: while 50 of them are
+     * open, readiness answers within a second, and each gets a 408 JSON error once its deadline passed.
+     */
+    public static void assertSlowBodiesGet408(URI contextRoot) throws Exception {
+        java.util.List<java.net.Socket> slow = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                java.net.Socket socket = RawHttp.connect(contextRoot);
+                socket.getOutputStream().write(("POST " + contextRoot.getPath() + "v1/chat/completions HTTP/1.1\r\n"
+                        + "Host: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                slow.add(socket);
+            }
+            HttpResponse<String> ready = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(contextRoot.resolve("health/ready")).timeout(Duration.ofSeconds(1)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ready.statusCode(), ready.body());
+            for (java.net.Socket socket : slow) {
+                socket.setSoTimeout((SLOW_BODY_TIMEOUT_SECONDS + 10) * 1000);
+                ErrorPages.assertJsonError(RawHttp.read(socket.getInputStream()), 408, "slow body in the WAR");
+            }
+        } finally {
+            for (java.net.Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
     /** Context parameters the deployer sets: the database to use. */
     public static Map<String, String> contextParameters() {
         return Map.of("AGENTGATE_DB_URL", TestDatabase.freshDatabaseUrl(),
-                "AGENTGATE_DB_USER", "postgres");
+                "AGENTGATE_DB_USER", "postgres",
+                "AGENTGATE_REQUEST_BODY_TIMEOUT_SECONDS", String.valueOf(SLOW_BODY_TIMEOUT_SECONDS));
     }
 
     /** Readiness, then a streaming completion read by the OpenAI Java SDK. */
