@@ -2,9 +2,10 @@
 // reset notice, usage and how the stream ended. The one place that knows the gateway's stream
 // format; the chat view only renders what this module reports.
 //
-// Tool steps: today the gateway writes each tool run as a "[tool] <name> <arguments>" line (its own
-// paragraph) in delta.content; issue 11 moves them to delta.reasoning_content. Both are read as
-// steps. When the gateway stops putting steps in content, set TOOL_LINES_IN_CONTENT to false.
+// Tool steps: the gateway sends each tool run as a "<name> <arguments>" line in
+// delta.reasoning_content (the default, AGENTGATE_TOOL_PROGRESS=reasoning_content), or, with
+// AGENTGATE_TOOL_PROGRESS=content, as a "[tool] <name> <arguments>" paragraph in delta.content.
+// Both are read as steps (TOOL_LINES_IN_CONTENT keeps the second).
 
 import { EventSourceParserStream } from './vendor/eventsource-parser/stream.js';
 

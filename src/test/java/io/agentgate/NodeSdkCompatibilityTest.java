@@ -67,11 +67,7 @@ class NodeSdkCompatibilityTest {
      */
     @Test
     void openaiNodeDefaultRetriesDoNotMultiplyUpstreamCalls() throws Exception {
-        assumeTrue(commandWorks("node", "--version") && commandWorks("npm", "--version"),
-                "node and npm are needed for this check");
-        installSdk();
-        Path script = SDK_DIR.resolve("retry-check.mjs");
-        Files.copy(Path.of("src/test/node/retry-check.mjs"), script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path script = nodeScript("retry-check.mjs");
         try (FakeUpstream upstream = FakeUpstream.start();
              TestGateway gateway = TestGateway.start(upstream.gatewaySettings())) {
             String base = gateway.baseUri() + "v1";
@@ -101,8 +97,54 @@ class NodeSdkCompatibilityTest {
         }
     }
 
+    /**
+     * openai-node's {@code runTools} with a client function: the gateway returns the model's call of
+     * it as {@code tool_calls}, the SDK runs the function and sends the result, and the model's next
+     * call sees it. Streaming and stateless, then non-streaming in a session whose stored transcript
+     * holds the call and the result.
+     */
+    @Test
+    void openaiNodeRunToolsCallsTheClientsFunction() throws Exception {
+        Path script = nodeScript("run-tools.mjs");
+        try (FakeUpstream upstream = FakeUpstream.start();
+             TestGateway gateway = TestGateway.start(upstream.gatewaySettings())) {
+            String base = gateway.baseUri() + "v1";
+            String key = "node-run-tools";
+            for (List<String> args : List.of(List.of(base, "stream"), List.of(base, "whole", key))) {
+                upstream.reset();
+                upstream.enqueue(Script.toolCall("call_n1", "get_weather", "{\"city\": \"Paris\"}"),
+                        Script.text("Sunny in Paris."));
+                JsonObject result = nodeRun(script, args);
+                assertEquals("Paris", result.getJsonArray("calls").getJsonObject(0).getString("city"), args + ": " + result);
+                assertEquals("Sunny in Paris.", result.getString("content"), args + ": " + result);
+                JsonObject toolResult = upstream.request(1).lastMessage();
+                assertEquals("call_n1", toolResult.getString("tool_call_id"));
+                assertEquals("sunny, 24 C in Paris", toolResult.getString("content"));
+            }
+            String transcript = gateway.get("/v1/sessions/" + key + "/transcript").body();
+            assertTrue(transcript.contains("\"tool_call_id\":\"call_n1\"") && transcript.contains("sunny, 24 C in Paris")
+                    && transcript.contains("Sunny in Paris."), transcript);
+        }
+    }
+
+    /** The SDK installed and this script of src/test/node beside it, ready to run. */
+    private static Path nodeScript(String name) throws Exception {
+        assumeTrue(commandWorks("node", "--version") && commandWorks("npm", "--version"),
+                "node and npm are needed for this check");
+        installSdk();
+        Path script = SDK_DIR.resolve(name);
+        Files.copy(Path.of("src/test/node", name), script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return script;
+    }
+
     private static JsonObject nodeRun(Path script, String base, String mode) throws Exception {
-        String out = run(List.of("node", script.toAbsolutePath().toString(), base, mode), SDK_DIR.toFile());
+        return nodeRun(script, List.of(base, mode));
+    }
+
+    private static JsonObject nodeRun(Path script, List<String> args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("node", script.toAbsolutePath().toString()));
+        command.addAll(args);
+        String out = run(command, SDK_DIR.toFile());
         return Json.createReader(new StringReader(out.lines().reduce((a, b) -> b).orElse("{}"))).readObject();
     }
 

@@ -104,6 +104,23 @@ class OpenAiConformanceTest {
     }
 
     @Test
+    void aStreamingClientThatLeavesBeforeTheCommitStillCancelsItsTurn() throws Exception {
+        env.upstream().enqueue(Script.hang()); // no response headers: nothing to commit the stream with
+        String body = "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        try (java.net.Socket client = new java.net.Socket(env.gateway().baseUri().getHost(),
+                env.gateway().baseUri().getPort())) {
+            client.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            client.getOutputStream().flush();
+            io.agentgate.testing.Await.until("the upstream was called", () -> env.upstream().requestCount() == 1);
+            Thread.sleep(500); // the watch acts on a connection it has seen established (250 ms sweeps)
+        }
+        io.agentgate.testing.Await.until("the turn is cancelled",
+                () -> env.gateway().runOutcomes().equals(List.of("cancelled")));
+    }
+
+    @Test
     void aFailureAfterTheFirstTokenStillEndsWithAnErrorFrame() throws Exception {
         env.upstream().enqueue(Script.text("one two three four").cutAfter(3));
 

@@ -86,8 +86,10 @@ final class ChatCompletionsServlet extends HttpServlet {
                 io.agentgate.session.SessionKeys.toHeader(key)));
         CompletionId id = CompletionId.fresh(request.model());
         TurnResponse response = request.streaming()
+                // Until its stream commits nothing is written either: watched until then.
                 ? new StreamingResponse(async, id, cancellation, keepalives, errors, sessionSettings,
-                        request.options().includeUsage())
+                        request.options().includeUsage(), closedConnections.watch(req,
+                        () -> cancellation.cancel(Cancellation.Reason.CLIENT_GONE)))
                 // Nothing is written until the end, so the container cannot notice a client that left.
                 : new WholeResponse(async, id, cancellation, errors, sessionSettings, closedConnections.watch(req,
                         () -> cancellation.cancel(Cancellation.Reason.CLIENT_GONE)));

@@ -157,7 +157,9 @@ final class ChatRequestParser {
         String content = storable(content(m, path + ".content"), path + ".content");
         List<ToolCall> toolCalls = "assistant".equals(role) ? toolCalls(m, path + ".tool_calls") : null;
         boolean hasToolCalls = toolCalls != null && !toolCalls.isEmpty();
-        if ((content == null || content.isEmpty()) && !hasToolCalls) {
+        // A tool's result may be empty (a function that returned nothing); nothing else may.
+        boolean emptyAllowed = hasToolCalls || ("tool".equals(role) && content != null);
+        if ((content == null || content.isEmpty()) && !emptyAllowed) {
             throw ApiException.invalid("Message content must not be empty.", path + ".content");
         }
         String role2 = "developer".equals(role) ? "system" : role;

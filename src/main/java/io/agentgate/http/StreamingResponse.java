@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * a failure gets its real HTTP status and a JSON body, as OpenAI answers a request that fails
  * before its stream starts, and the client sees nothing but a pending request (no keepalives: a
  * proxy's idle timeout can only bite while the model has not answered at all, as with OpenAI).
+ * Since nothing is written meanwhile, the client's connection is watched until the commit
+ * ({@link ClosedConnectionWatch}), so a client that leaves still cancels its turn.
  * From the commit on it is an SSE stream (200 and the session headers, with the reset notice in
  * its first chunk) whose end is a finish chunk and {@code [DONE]}, an error frame, or a bare close.
  * However the stream ends, its one close callback cancels the turn as {@code CLIENT_GONE} (a no-op
@@ -41,12 +43,14 @@ final class StreamingResponse implements ChatCompletionsServlet.TurnResponse {
     private final ErrorMapper errors;
     private final SessionSettings sessionSettings;
     private final boolean includeUsage;
+    /** Ends the watch on the connection while nothing is written (see {@link ClosedConnectionWatch}). */
+    private final Runnable unwatch;
     private TurnOpening opening;
     /** Null until committed. Touched by the turn's thread only. */
     private ChunkStream chunks;
 
     StreamingResponse(AsyncContext async, CompletionId id, Cancellation cancellation, KeepaliveScheduler keepalives,
-                      ErrorMapper errors, SessionSettings sessionSettings, boolean includeUsage) {
+                      ErrorMapper errors, SessionSettings sessionSettings, boolean includeUsage, Runnable unwatch) {
         this.async = async;
         this.id = id;
         this.cancellation = cancellation;
@@ -54,6 +58,7 @@ final class StreamingResponse implements ChatCompletionsServlet.TurnResponse {
         this.errors = errors;
         this.sessionSettings = sessionSettings;
         this.includeUsage = includeUsage;
+        this.unwatch = unwatch;
     }
 
     @Override
@@ -66,6 +71,7 @@ final class StreamingResponse implements ChatCompletionsServlet.TurnResponse {
 
     @Override
     public void end(TurnOutcome outcome) {
+        unwatch.run();
         switch (outcome) {
             case TurnOutcome.Answered answered -> {
                 if (commit()) {
@@ -86,6 +92,7 @@ final class StreamingResponse implements ChatCompletionsServlet.TurnResponse {
 
     @Override
     public void refuse(HttpError error) {
+        unwatch.run();
         Responses.refuse(async, error);
     }
 
@@ -98,6 +105,8 @@ final class StreamingResponse implements ChatCompletionsServlet.TurnResponse {
         if (chunks != null) {
             return true;
         }
+        // From here the stream's writes (keepalives included) notice a client that left.
+        unwatch.run();
         try {
             chunks = start(SessionProtocol.headers(opening), SessionProtocol.notice(opening, sessionSettings));
             return true;

@@ -47,6 +47,17 @@ class ChatRequestParserTest {
                 Message.tool("c1", "42")), request.messages());
     }
 
+    @Test
+    void aClientToolMayReturnAnEmptyResult() throws Exception {
+        TurnRequest request = parse("""
+                {"messages":[{"role":"user","content":"go"},
+                  {"role":"assistant","tool_calls":[{"id":"c1","type":"function",
+                    "function":{"name":"get_weather","arguments":"{}"}}]},
+                  {"role":"tool","tool_call_id":"c1","content":""}]}""");
+
+        assertEquals(Message.tool("c1", ""), request.messages().getLast());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "''                                                             | ",
