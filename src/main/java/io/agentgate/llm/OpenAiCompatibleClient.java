@@ -43,6 +43,10 @@ public final class OpenAiCompatibleClient implements ModelClient {
                 // streaming response per call gains nothing from multiplexing.
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
+                // The client's callbacks run on its selector thread instead of hopping to a worker
+                // pool: every one of ours is short and never blocks (StreamingLines only splits
+                // bytes into lines and queues them; the turn's own thread waits on the futures).
+                .executor(Runnable::run)
                 .build();
     }
 
@@ -120,7 +124,9 @@ public final class OpenAiCompatibleClient implements ModelClient {
                 // saw 3 connections for 4 calls under load). Left alone, the body completes and the
                 // connection goes back to the pool; the late cancel only aborts an upstream that keeps
                 // writing after [DONE].
-                DRAIN_THEN_CANCEL.execute(body::cancel);
+                if (!body.isComplete()) {
+                    DRAIN_THEN_CANCEL.execute(body::cancel);
+                }
             } else {
                 // Aborts the exchange when we stop early (cancel, timeout, error); a no-op after the end.
                 body.cancel();

