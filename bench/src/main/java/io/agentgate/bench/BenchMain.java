@@ -51,6 +51,7 @@ public final class BenchMain {
         URI upstream = URI.create("http://127.0.0.1:" + args.required("--upstream-port") + "/");
         URI proxy = URI.create("http://127.0.0.1:" + args.required("--proxy-port") + "/");
         long proxyPid = Long.parseLong(args.required("--proxy-pid"));
+        long upstreamPid = Long.parseLong(args.string("--upstream-pid", "-1"));
         String dataDir = work.resolve("data").toString();
         Path probes = Path.of(args.required("--probes")).toAbsolutePath();
         // --only upstream|held|sessions|replicas|cold-start: one group of scenarios, for profiling; the others report null.
@@ -71,7 +72,7 @@ public final class BenchMain {
                     g.awaitReady(client, 180_000);
                     String completions = "v1/chat/completions";
                     Targets t = new Targets(upstream.resolve(completions), g.uri(completions),
-                            proxy.resolve(completions), g.pid(), proxyPid);
+                            proxy.resolve(completions), g.pid(), proxyPid, upstreamPid);
                     return upstreamScenarios(client, t, upstreamCheck, profile);
                 }
             });
@@ -125,12 +126,12 @@ public final class BenchMain {
                 Batch.chatBody(UPSTREAM_MODEL, AddedLatencyScenario.SMALL, false),
                 Batch.chatBody(UPSTREAM_MODEL, AddedLatencyScenario.SMALL, true));
         long before = upstreamCheck.completions();
+        Map<URI, Long> pids = Map.of(t.direct(), t.upstreamPid(), t.proxy(), t.proxyPid(), t.gateway(), t.gatewayPid());
         for (var target : List.of(t.direct(), t.proxy(), t.gateway())) {
-            System.out.println("[bench] warm-up: " + profile.warmupRequests() + " requests to " + target);
-            int failed = Warmup.run(client, target, bodies, profile.warmupRequests(), 8);
-            if (failed > 0) {
-                System.out.println("[bench] warm-up: " + failed + " requests failed on " + target);
-            }
+            System.out.println("[bench] warm-up: at least " + profile.warmupRequests() + " requests to " + target
+                    + ", until its JIT settles");
+            System.out.println("[bench] warm-up: " + Warmup.untilSettled(client, target, bodies,
+                    profile.warmupRequests(), 8, pids.get(target)));
         }
         if (upstreamCheck.completions() - before < 3L * profile.warmupRequests()) {
             throw new IllegalStateException(UpstreamCheck.NOT_CALLED);
