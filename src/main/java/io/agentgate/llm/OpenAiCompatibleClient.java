@@ -13,6 +13,7 @@ import java.net.http.HttpTimeoutException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +35,14 @@ public final class OpenAiCompatibleClient implements ModelClient {
 
     private final UpstreamSettings settings;
     private final HttpClient http;
+    /** Wakes a turn whose upstream went silent for the read timeout (see {@link StreamingLines}). */
+    private final ScheduledThreadPoolExecutor idleWatch;
 
     public OpenAiCompatibleClient(UpstreamSettings settings) {
         this.settings = settings;
+        this.idleWatch = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("upstream-idle-watch").daemon(true).factory());
+        idleWatch.setRemoveOnCancelPolicy(true);
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
                 // HTTP/1.1: a plain-http h2c upgrade confuses some local servers, and one long
@@ -78,6 +84,7 @@ public final class OpenAiCompatibleClient implements ModelClient {
     @Override
     public void close() {
         http.shutdownNow();
+        idleWatch.shutdownNow();
     }
 
     private HttpRequest request(ModelCall call) {
@@ -93,7 +100,7 @@ public final class OpenAiCompatibleClient implements ModelClient {
 
     private ModelReply attempt(HttpRequest request, ContentSink sink)
             throws InterruptedException, UpstreamFailure {
-        CompletableFuture<HttpResponse<StreamingLines>> pending = http.sendAsync(request, StreamingLines.handler(settings.maxLineBytes()));
+        CompletableFuture<HttpResponse<StreamingLines>> pending = http.sendAsync(request, StreamingLines.handler(settings.maxLineBytes(), idleWatch));
         HttpResponse<StreamingLines> response;
         try {
             response = pending.get();

@@ -14,8 +14,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An HTTP response body read line by line, as it arrives, by a thread that can give up: each read
@@ -30,6 +33,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * with {@link LineTooLongException}; a body that ends in the middle of a line with
  * {@link TruncatedLineException}. Bytes arriving count as activity for the idle timeout even
  * while no line is complete yet.
+ *
+ * <p>The reader waits without a timeout; a watchdog on a shared scheduler wakes it once the body
+ * has been silent for the idle timeout. A timed wait per line, on a virtual thread, put a timer
+ * into the JDK's unparker queue and took it out again for every line of every stream (strace: a
+ * third of the futex calls of the gateway relaying 512 streams); the watchdog is scheduled once
+ * per idle period.
  */
 final class StreamingLines implements SseEvents.LineSource, BodySubscriber<StreamingLines> {
 
@@ -62,10 +71,17 @@ final class StreamingLines implements SseEvents.LineSource, BodySubscriber<Strea
 
     private record Failed(IOException error) implements Signal {}
 
+    /** The watchdog saw no byte for the idle timeout (checked again by the reader: bytes may have come since). */
+    private record Silent() implements Signal {}
+
     /** Lines held ahead of the reader before no more body is requested. */
     private static final int WINDOW = 64;
 
     private final int maxLineBytes;
+    private final ScheduledExecutorService idleWatch;
+    /** The watchdog's next check, while the reader may be waiting. */
+    private final AtomicReference<ScheduledFuture<?>> watchdog =
+            new AtomicReference<>();
     private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     /** True while a {@code request(1)} is outstanding: at most one, whichever thread asks. */
     private final AtomicBoolean demand = new AtomicBoolean();
@@ -81,13 +97,17 @@ final class StreamingLines implements SseEvents.LineSource, BodySubscriber<Strea
     private int partialLength;
     private boolean afterCarriageReturn;
 
-    StreamingLines(int maxLineBytes) {
+    StreamingLines(int maxLineBytes, ScheduledExecutorService idleWatch) {
         this.maxLineBytes = maxLineBytes;
+        this.idleWatch = idleWatch;
     }
 
-    /** A body handler whose body is available as soon as the headers are (lines follow later). */
-    static BodyHandler<StreamingLines> handler(int maxLineBytes) {
-        return info -> new StreamingLines(maxLineBytes);
+    /**
+     * A body handler whose body is available as soon as the headers are (lines follow later);
+     * {@code idleWatch} runs the idle-timeout watchdogs (short tasks).
+     */
+    static BodyHandler<StreamingLines> handler(int maxLineBytes, ScheduledExecutorService idleWatch) {
+        return info -> new StreamingLines(maxLineBytes, idleWatch);
     }
 
     /**
@@ -99,15 +119,16 @@ final class StreamingLines implements SseEvents.LineSource, BodySubscriber<Strea
      */
     @Override
     public String next(Duration idleTimeout) throws InterruptedException, IOException {
-        Signal signal = signals.poll(idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        while (signal == null) {
-            long silentFor = System.nanoTime() - lastBytesNanos;
-            if (silentFor >= idleTimeout.toNanos()) {
+        Signal signal = signals.poll();
+        while (signal == null || signal instanceof Silent) {
+            if (signal != null && System.nanoTime() - lastBytesNanos >= idleTimeout.toNanos()) {
                 throw new HttpTimeoutException("no data from upstream for " + idleTimeout);
             }
-            signal = signals.poll(idleTimeout.toNanos() - silentFor, TimeUnit.NANOSECONDS);
+            armWatchdog(idleTimeout);
+            signal = signals.take();
         }
         return switch (signal) {
+            case Silent silent -> throw new IllegalStateException("handled above");
             case Line line -> {
                 if (signals.size() < WINDOW) {
                     requestMore();
@@ -129,6 +150,30 @@ final class StreamingLines implements SseEvents.LineSource, BodySubscriber<Strea
     @Override
     public boolean hasBuffered() {
         return !signals.isEmpty();
+    }
+
+    /** Makes sure a watchdog will wake the reader once the body has been silent for {@code idleTimeout}. */
+    private void armWatchdog(Duration idleTimeout) {
+        if (watchdog.get() == null && !ended) {
+            long due = Math.max(0, lastBytesNanos + idleTimeout.toNanos() - System.nanoTime());
+            ScheduledFuture<?> check = idleWatch.schedule(() -> watch(idleTimeout), due, TimeUnit.NANOSECONDS);
+            if (!watchdog.compareAndSet(null, check)) {
+                check.cancel(false);
+            }
+        }
+    }
+
+    /** The watchdog's check: a reader waiting on a silent body is woken; otherwise checked again later. */
+    private void watch(Duration idleTimeout) {
+        watchdog.set(null);
+        if (ended || cancelled) {
+            return;
+        }
+        if (System.nanoTime() - lastBytesNanos >= idleTimeout.toNanos() && signals.isEmpty()) {
+            signals.add(new Silent());
+        } else {
+            armWatchdog(idleTimeout);
+        }
     }
 
     /** Reads the rest of the body (an error body, usually small), keeping at most {@code maxChars}. */
@@ -268,6 +313,10 @@ final class StreamingLines implements SseEvents.LineSource, BodySubscriber<Strea
     private void end(Signal last) {
         if (!ended) {
             ended = true;
+            ScheduledFuture<?> check = watchdog.getAndSet(null);
+            if (check != null) {
+                check.cancel(false);
+            }
             partial = new byte[0];
             partialLength = 0;
             signals.add(last);

@@ -18,7 +18,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,8 @@ class UpstreamLineReaderTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final int MAX_LINE = 32 * 1024 * 1024;
+    private static final ScheduledExecutorService WATCH = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon(true).factory());
 
     private final AtomicBoolean cancelled = new AtomicBoolean();
 
@@ -58,6 +62,36 @@ class UpstreamLineReaderTest {
     }
 
     @Test
+    void silenceAfterSomeLinesIsATimeoutToo() throws Exception {
+        Body body = body();
+        body.subscriber.onNext(List.of(bytes("data: one\n")));
+
+        assertEquals("data: one", body.lines.next(Duration.ofMillis(50)));
+        long waited = System.nanoTime();
+        assertThrows(HttpTimeoutException.class, () -> body.lines.next(Duration.ofMillis(50)));
+        assertTrue(System.nanoTime() - waited < Duration.ofSeconds(5).toNanos());
+    }
+
+    @Test
+    void bytesThatKeepComingKeepTheReaderWaitingPastTheIdleTimeout() throws Exception {
+        Body body = body();
+        // A line in five pieces 40 ms apart: 160 ms in all, no gap as long as the 100 ms timeout.
+        Thread feeder = Thread.ofPlatform().start(() -> {
+            try {
+                for (String piece : List.of("da", "ta", ": sl", "o", "w\n")) {
+                    Thread.sleep(40);
+                    body.subscriber.onNext(List.of(bytes(piece)));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+
+        assertEquals("data: slow", body.lines.next(Duration.ofMillis(100)));
+        feeder.join();
+    }
+
+    @Test
     void aConnectionThatFailsMidBodyIsAnIoError() throws Exception {
         Body body = body();
         body.subscriber.onNext(List.of(bytes("data: partial\n")));
@@ -83,7 +117,7 @@ class UpstreamLineReaderTest {
 
     @Test
     void aLineLongerThanTheMaximumEndsTheBodyAndTheExchange() throws Exception {
-        HttpResponse.BodySubscriber<StreamingLines> subscriber = StreamingLines.handler(1024).apply(new Info());
+        HttpResponse.BodySubscriber<StreamingLines> subscriber = StreamingLines.handler(1024, WATCH).apply(new Info());
         subscriber.onSubscribe(subscription());
         StreamingLines lines = subscriber.getBody().toCompletableFuture().join();
         subscriber.onNext(List.of(bytes("short\n"), bytes("x".repeat(1000))));
@@ -142,7 +176,7 @@ class UpstreamLineReaderTest {
     private long readOneLine(int lineBytes) throws Exception {
         byte[] chunk = new byte[16 * 1024];
         java.util.Arrays.fill(chunk, (byte) 'x');
-        HttpResponse.BodySubscriber<StreamingLines> subscriber = StreamingLines.handler(MAX_LINE).apply(new Info());
+        HttpResponse.BodySubscriber<StreamingLines> subscriber = StreamingLines.handler(MAX_LINE, WATCH).apply(new Info());
         subscriber.onSubscribe(subscription());
         StreamingLines lines = subscriber.getBody().toCompletableFuture().join();
         java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -176,7 +210,7 @@ class UpstreamLineReaderTest {
     }
 
     private Body body() {
-        HttpResponse.BodySubscriber<StreamingLines> subscriber = StreamingLines.handler(MAX_LINE).apply(new Info());
+        HttpResponse.BodySubscriber<StreamingLines> subscriber = StreamingLines.handler(MAX_LINE, WATCH).apply(new Info());
         subscriber.onSubscribe(subscription());
         return new Body(subscriber, subscriber.getBody().toCompletableFuture().join());
     }
