@@ -59,57 +59,74 @@ public class SessionProbe {
         System.exit(0);
     }
 
-    /** {@code clients} threads, each a few session keys: begin (get-or-create + lease) then complete (append + release). */
+    /**
+     * {@code clients} threads, each a few session keys. Each iteration does one session op (begin:
+     * get-or-create + lease; complete: append + release) and one baseline op, alternating which goes
+     * first, so both are timed under the same load and the same JIT: the baseline used to run after
+     * the session ops, on a JIT they had warmed, while the session ops were timed after 30 warm-up
+     * iterations with the compiler threads still busy (perf: C1 + C2 a fifth of the box's CPU).
+     */
     static String ops(DataSource ds, SessionService sessions, int clients, int opsPerClient) throws Exception {
-        int warmup = Math.max(20, opsPerClient / 10);
-        double[][] perClient = new double[clients][];
-        run(clients, c -> {
-            double[] samples = new double[opsPerClient];
-            for (int i = 0; i < warmup + opsPerClient; i++) {
-                String key = "bench-ops-" + c + "-" + (i % 8);
-                long t0 = System.nanoTime();
-                SessionTurn turn = (SessionTurn) sessions.begin(key, List.of(Message.user("hello " + i)),
-                        new Cancellation());
-                turn.complete(List.of(Message.assistant("hi " + i, null)), Usage.of(2, 2));
-                if (i >= warmup) {
-                    samples[i - warmup] = (System.nanoTime() - t0) / 1e6;
-                }
-            }
-            perClient[c] = samples;
-        });
-        double[] ops = Arrays.stream(perClient).flatMapToDouble(Arrays::stream).toArray();
+        int warmup = Math.max(500, opsPerClient);
         // Baseline: the least a turn that creates-or-finds a row and then stores into it can pay, two
         // bare commits through the same pool (an INSERT ... ON CONFLICT and an UPDATE, autocommit).
         sql(ds, "DROP TABLE IF EXISTS bench_commit_baseline",
                 "CREATE TABLE bench_commit_baseline (k text PRIMARY KEY, turns int NOT NULL DEFAULT 0, body text)");
+        double[][] perClient = new double[clients][];
         double[][] baseClient = new double[clients][];
         run(clients, c -> {
             double[] samples = new double[opsPerClient];
+            double[] baseSamples = new double[opsPerClient];
             for (int i = 0; i < warmup + opsPerClient; i++) {
-                String key = "bench-base-" + c + "-" + (i % 8);
-                long t0 = System.nanoTime();
-                try (Connection con = ds.getConnection();
-                     PreparedStatement upsert = con.prepareStatement("INSERT INTO bench_commit_baseline (k) VALUES (?)"
-                             + " ON CONFLICT (k) DO UPDATE SET turns = bench_commit_baseline.turns");
-                     PreparedStatement update = con.prepareStatement(
-                             "UPDATE bench_commit_baseline SET turns = turns + 1, body = ? WHERE k = ?")) {
-                    upsert.setString(1, key);
-                    upsert.executeUpdate();
-                    update.setString(1, "hello " + i + " / hi " + i);
-                    update.setString(2, key);
-                    update.executeUpdate();
+                String key = "bench-ops-" + c + "-" + (i % 8);
+                double op;
+                double base;
+                if (i % 2 == 0) {
+                    op = sessionOp(sessions, key, i);
+                    base = baselineOp(ds, "bench-base-" + c + "-" + (i % 8), i);
+                } else {
+                    base = baselineOp(ds, "bench-base-" + c + "-" + (i % 8), i);
+                    op = sessionOp(sessions, key, i);
                 }
                 if (i >= warmup) {
-                    samples[i - warmup] = (System.nanoTime() - t0) / 1e6;
+                    samples[i - warmup] = op;
+                    baseSamples[i - warmup] = base;
                 }
             }
-            baseClient[c] = samples;
+            perClient[c] = samples;
+            baseClient[c] = baseSamples;
         });
         sql(ds, "DROP TABLE bench_commit_baseline");
+        double[] ops = Arrays.stream(perClient).flatMapToDouble(Arrays::stream).toArray();
         double[] base = Arrays.stream(baseClient).flatMapToDouble(Arrays::stream).toArray();
-        return String.format(Locale.ROOT, "{\"samples\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
+        return String.format(Locale.ROOT, "{\"samples\":%d,\"warmup_per_client\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
                         + "\"baseline_p50_ms\":%.3f,\"baseline_p99_ms\":%.3f}",
-                ops.length, pct(ops, 50), pct(ops, 99), pct(base, 50), pct(base, 99));
+                ops.length, warmup, pct(ops, 50), pct(ops, 99), pct(base, 50), pct(base, 99));
+    }
+
+    /** One session op, in milliseconds. */
+    static double sessionOp(SessionService sessions, String key, int i) throws Exception {
+        long t0 = System.nanoTime();
+        SessionTurn turn = (SessionTurn) sessions.begin(key, List.of(Message.user("hello " + i)), new Cancellation());
+        turn.complete(List.of(Message.assistant("hi " + i, null)), Usage.of(2, 2));
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    /** One baseline op (two bare commits), in milliseconds. */
+    static double baselineOp(DataSource ds, String key, int i) throws Exception {
+        long t0 = System.nanoTime();
+        try (Connection con = ds.getConnection();
+             PreparedStatement upsert = con.prepareStatement("INSERT INTO bench_commit_baseline (k) VALUES (?)"
+                     + " ON CONFLICT (k) DO UPDATE SET turns = bench_commit_baseline.turns");
+             PreparedStatement update = con.prepareStatement(
+                     "UPDATE bench_commit_baseline SET turns = turns + 1, body = ? WHERE k = ?")) {
+            upsert.setString(1, key);
+            upsert.executeUpdate();
+            update.setString(1, "hello " + i + " / hi " + i);
+            update.setString(2, key);
+            update.executeUpdate();
+        }
+        return (System.nanoTime() - t0) / 1e6;
     }
 
     /** Seeds {@code n} sessions touched just now, then times the start-up path's suspension of them. */

@@ -72,12 +72,12 @@ final class LeaseKeeper {
      * {@link SessionStore#claim}); empty when busy, or missing and not created.
      */
     Optional<Lease> claim(String key, boolean create, Cancellation cancellation) {
-        return claim(key, create, cancellation, state -> false);
+        return claim(key, create, cancellation, null);
     }
 
     /**
      * As {@link #claim(String, boolean, Cancellation)}, reading the stored conversation in the same
-     * transaction when {@code readConversation} accepts the claimed row (see {@link Lease#conversation()}).
+     * transaction, kept when {@code readConversation} accepts the claimed row (see {@link Lease#conversation()}).
      */
     Optional<Lease> claim(String key, boolean create, Cancellation cancellation,
                           Predicate<SessionState> readConversation) {

@@ -42,6 +42,13 @@ final class SessionStore {
     private static final String HAS_MESSAGES = "(SELECT count(*) FROM (SELECT 1 FROM session_messages m"
             + " WHERE m.session_id = s.session_id LIMIT 1) one) AS message_count";
 
+    private static final String TRANSCRIPT_SQL = """
+            SELECT message_id, role, content, tool_calls::text, tool_call_id FROM session_messages
+             WHERE session_id = ? ORDER BY message_id""";
+    private static final String MEMORY_NOTES = """
+            SELECT notes FROM (SELECT memory_id, notes FROM session_memory WHERE session_key = ?
+                                ORDER BY memory_id DESC LIMIT ?) newest ORDER BY memory_id""";
+
     private final DataSource dataSource;
 
     SessionStore(DataSource dataSource) {
@@ -139,7 +146,7 @@ final class SessionStore {
     }
 
     Optional<SessionState> find(String key) {
-        return transaction(c -> selectState(c, key, false));
+        return transaction(c -> selectState(c, key));
     }
 
     /** The stored conversation a turn starts from: the key's newest memory notes and the session's transcript. */
@@ -152,44 +159,84 @@ final class SessionStore {
      * Takes the session's lease for {@code runId} unless a live lease is held. A lease past its expiry
      * (its instance died, or lost its database) is taken over and the session suspended: the turn it
      * was running is exactly what suspension is for. With {@code create} a missing row (new key, or
-     * deleted by a DBA) is created first. When {@code readConversation} accepts the claimed state,
-     * the conversation is read in the same transaction, so a turn commits twice in all (this claim
-     * and {@link #finishTurn}). Empty when busy (or missing and not created).
+     * deleted by a DBA) is created first. With {@code readConversation} the memory notes and the
+     * transcript are read too, and kept when it accepts the claimed state. Empty when busy (or
+     * missing and not created).
+     *
+     * <p>One round trip: the statements go to the server together (pgjdbc sends a multi-statement
+     * query as one pipeline ending in one Sync, which PostgreSQL runs as one implicit transaction),
+     * so each one's condition is written in SQL on the row the SELECT locked. A claim used to be
+     * five statements and a COMMIT, six round trips; with the finish's three, a turn's session work
+     * was 2.8 times the p99 of two bare commits (bench/run, 16 clients).
      */
     Optional<Claimed> claim(String key, boolean create, UUID runId, String owner, Duration lease,
                             Predicate<SessionState> readConversation, int memoryNotes) {
-        return transaction(c -> {
-            if (create) {
-                try (PreparedStatement st = c.prepareStatement("""
-                        INSERT INTO sessions (session_key, session_id) VALUES (?, ?)
-                        ON CONFLICT (session_key) DO NOTHING""")) {
-                    st.setString(1, key);
-                    st.setObject(2, UUID.randomUUID());
-                    st.executeUpdate();
+        StringBuilder sql = new StringBuilder();
+        if (create) {
+            sql.append("INSERT INTO sessions (session_key, session_id) VALUES (?, ?) ON CONFLICT (session_key) DO NOTHING;\n");
+        }
+        sql.append("SELECT ").append(STATE_COLUMNS).append(HAS_MESSAGES)
+                .append(" FROM sessions s WHERE s.session_key = ? FOR UPDATE;\n");
+        sql.append("""
+                UPDATE sessions s SET running_run_id = ?, running_owner = ?,
+                       lease_until = now() + make_interval(secs => ?),
+                       suspended = s.suspended OR (s.running_run_id IS NOT NULL AND s.lease_until < now())
+                 WHERE s.session_key = ? AND NOT (s.running_run_id IS NOT NULL AND s.lease_until >= now())""");
+        if (readConversation != null) {
+            sql.append(";\n").append(MEMORY_NOTES).append(";\n").append(TRANSCRIPT_SQL.replace(
+                    "session_id = ?", "session_id = (SELECT session_id FROM sessions WHERE session_key = ?)"));
+        }
+        return autocommitted(c -> {
+            try (PreparedStatement st = c.prepareStatement(sql.toString())) {
+                int p = 1;
+                if (create) {
+                    st.setString(p++, key);
+                    st.setObject(p++, UUID.randomUUID());
                 }
+                st.setString(p++, key);
+                st.setObject(p++, runId);
+                st.setString(p++, owner);
+                st.setDouble(p++, lease.toMillis() / 1000.0);
+                st.setString(p++, key);
+                if (readConversation != null) {
+                    st.setString(p++, key);
+                    st.setInt(p++, memoryNotes);
+                    st.setString(p++, key);
+                }
+                st.execute();
+                if (create) {
+                    st.getMoreResults(); // past the INSERT's count
+                }
+                Optional<SessionState> state;
+                try (ResultSet rs = st.getResultSet()) {
+                    state = rs.next() ? Optional.of(state(rs)) : Optional.empty();
+                }
+                st.getMoreResults();
+                boolean claimedNow = st.getUpdateCount() == 1;
+                if (state.isEmpty() || state.get().running() || !claimedNow) {
+                    return Optional.empty();
+                }
+                SessionState claimed = state.get().leaseExpired() ? state.get().takenOver() : state.get();
+                Optional<StoredConversation> conversation = Optional.empty();
+                if (readConversation != null) {
+                    st.getMoreResults();
+                    List<String> notes = new ArrayList<>();
+                    try (ResultSet rs = st.getResultSet()) {
+                        while (rs.next()) {
+                            notes.add(rs.getString(1));
+                        }
+                    }
+                    st.getMoreResults();
+                    List<Message> transcript;
+                    try (ResultSet rs = st.getResultSet()) {
+                        transcript = messages(rs);
+                    }
+                    if (readConversation.test(claimed)) {
+                        conversation = Optional.of(new StoredConversation(notes, transcript));
+                    }
+                }
+                return Optional.of(new Claimed(claimed, conversation));
             }
-            Optional<SessionState> state = selectState(c, key, true);
-            if (state.isEmpty() || state.get().running()) {
-                return Optional.empty();
-            }
-            boolean takeover = state.get().leaseExpired();
-            try (PreparedStatement st = c.prepareStatement("""
-                    UPDATE sessions SET running_run_id = ?, running_owner = ?,
-                           lease_until = now() + make_interval(secs => ?), suspended = suspended OR ?
-                     WHERE session_key = ?""")) {
-                st.setObject(1, runId);
-                st.setString(2, owner);
-                st.setDouble(3, lease.toMillis() / 1000.0);
-                st.setBoolean(4, takeover);
-                st.setString(5, key);
-                st.executeUpdate();
-            }
-            SessionState claimed = takeover ? state.get().takenOver() : state.get();
-            Optional<StoredConversation> conversation = readConversation.test(claimed)
-                    ? Optional.of(new StoredConversation(memoryNotes(c, key, memoryNotes),
-                            transcript(c, claimed.sessionId())))
-                    : Optional.empty();
-            return Optional.of(new Claimed(claimed, conversation));
         });
     }
 
@@ -350,36 +397,49 @@ final class SessionStore {
      * the row is gone (deleted by a DBA): that turn belongs to no live session any more.
      */
     boolean finishTurn(String key, UUID sessionId, UUID runId, List<Message> messages, Usage usage) {
-        return transaction(c -> {
+        // One statement, so one round trip in autocommit: the append only happens through the release.
+        return autocommitted(c -> {
             try (PreparedStatement st = c.prepareStatement("""
-                    UPDATE sessions SET running_run_id = NULL, running_owner = NULL, lease_until = NULL,
-                           updated_at = now(), prompt_tokens = prompt_tokens + ?,
-                           completion_tokens = completion_tokens + ?
-                     WHERE session_key = ? AND session_id = ? AND running_run_id = ?""")) {
+                    WITH released AS (
+                        UPDATE sessions SET running_run_id = NULL, running_owner = NULL, lease_until = NULL,
+                               updated_at = now(), prompt_tokens = prompt_tokens + ?,
+                               completion_tokens = completion_tokens + ?
+                         WHERE session_key = ? AND session_id = ? AND running_run_id = ?
+                        RETURNING session_id),
+                    appended AS (
+                        INSERT INTO session_messages (session_id, role, content, tool_calls, tool_call_id)
+                        SELECT r.session_id, m.role, m.content, m.tool_calls::jsonb, m.tool_call_id
+                          FROM released r,
+                               unnest(?::text[], ?::text[], ?::text[], ?::text[])
+                                   WITH ORDINALITY AS m(role, content, tool_calls, tool_call_id, position)
+                         ORDER BY m.position
+                        RETURNING 1)
+                    SELECT (SELECT count(*) FROM released), (SELECT count(*) FROM appended)""")) {
+                String[] roles = new String[messages.size()];
+                String[] contents = new String[messages.size()];
+                String[] toolCalls = new String[messages.size()];
+                String[] toolCallIds = new String[messages.size()];
+                for (int i = 0; i < messages.size(); i++) {
+                    Message m = StorableText.of(messages.get(i));
+                    roles[i] = m.role();
+                    contents[i] = m.content();
+                    toolCalls[i] = m.toolCalls() == null ? null : Json.write(m.toolCalls());
+                    toolCallIds[i] = m.toolCallId();
+                }
                 st.setLong(1, usage == null ? 0 : usage.promptTokens());
                 st.setLong(2, usage == null ? 0 : usage.completionTokens());
                 st.setString(3, key);
                 st.setObject(4, sessionId);
                 st.setObject(5, runId);
-                if (st.executeUpdate() == 0) {
-                    return false;
+                st.setArray(6, c.createArrayOf("text", roles));
+                st.setArray(7, c.createArrayOf("text", contents));
+                st.setArray(8, c.createArrayOf("text", toolCalls));
+                st.setArray(9, c.createArrayOf("text", toolCallIds));
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1) == 1;
                 }
             }
-            try (PreparedStatement st = c.prepareStatement("""
-                    INSERT INTO session_messages (session_id, role, content, tool_calls, tool_call_id)
-                    VALUES (?, ?, ?, ?::jsonb, ?)""")) {
-                for (Message message : messages) {
-                    Message m = StorableText.of(message);
-                    st.setObject(1, sessionId);
-                    st.setString(2, m.role());
-                    st.setString(3, m.content());
-                    st.setString(4, m.toolCalls() == null ? null : Json.write(m.toolCalls()));
-                    st.setString(5, m.toolCallId());
-                    st.addBatch();
-                }
-                st.executeBatch();
-            }
-            return true;
         });
     }
 
@@ -389,21 +449,22 @@ final class SessionStore {
     }
 
     private static List<Message> transcript(Connection c, UUID sessionId) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("""
-                SELECT message_id, role, content, tool_calls::text, tool_call_id FROM session_messages
-                 WHERE session_id = ? ORDER BY message_id""")) {
+        try (PreparedStatement st = c.prepareStatement(TRANSCRIPT_SQL)) {
             st.setObject(1, sessionId);
-            List<Message> out = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    String toolCalls = rs.getString(4);
-                    out.add(new Message(rs.getString(2), rs.getString(3),
-                            toolCalls == null ? null : List.of(Json.read(toolCalls, ToolCall[].class)),
-                            rs.getString(5)));
-                }
+                return messages(rs);
             }
-            return out;
         }
+    }
+
+    private static List<Message> messages(ResultSet rs) throws SQLException {
+        List<Message> out = new ArrayList<>();
+        while (rs.next()) {
+            String toolCalls = rs.getString(4);
+            out.add(new Message(rs.getString(2), rs.getString(3),
+                    toolCalls == null ? null : List.of(Json.read(toolCalls, ToolCall[].class)), rs.getString(5)));
+        }
+        return out;
     }
 
     /** The newest notes of a key, oldest first. */
@@ -412,9 +473,7 @@ final class SessionStore {
     }
 
     private static List<String> memoryNotes(Connection c, String key, int limit) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("""
-                SELECT notes FROM (SELECT memory_id, notes FROM session_memory WHERE session_key = ?
-                                    ORDER BY memory_id DESC LIMIT ?) newest ORDER BY memory_id""")) {
+        try (PreparedStatement st = c.prepareStatement(MEMORY_NOTES)) {
             st.setString(1, key);
             st.setInt(2, limit);
             return firstColumn(st, String.class);
@@ -451,32 +510,32 @@ final class SessionStore {
         });
     }
 
-    private static Optional<SessionState> selectState(Connection c, String key, boolean forUpdate)
-            throws SQLException {
-        // A claim (FOR UPDATE) only needs to know whether there is a transcript; a view shows its length.
-        try (PreparedStatement st = c.prepareStatement("SELECT " + STATE_COLUMNS + (forUpdate ? HAS_MESSAGES : MESSAGE_COUNT)
-                + " FROM sessions s WHERE s.session_key = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
+    /** The state as a view shows it, with the transcript's length (a claim only asks whether there is one). */
+    private static Optional<SessionState> selectState(Connection c, String key) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT " + STATE_COLUMNS + MESSAGE_COUNT
+                + " FROM sessions s WHERE s.session_key = ?")) {
             st.setString(1, key);
             try (ResultSet rs = st.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new SessionState(
-                        rs.getString("session_key"),
-                        rs.getObject("session_id", UUID.class),
-                        rs.getBoolean("suspended"),
-                        rs.getBoolean("memory_flushed"),
-                        rs.getBoolean("running"),
-                        rs.getBoolean("lease_expired"),
-                        instant(rs, "created_at"),
-                        instant(rs, "updated_at"),
-                        ResetReason.fromCode(rs.getString("last_reset_reason")),
-                        rs.getInt("message_count"),
-                        rs.getLong("prompt_tokens"),
-                        rs.getLong("completion_tokens"),
-                        instant(rs, "db_now")));
+                return rs.next() ? Optional.of(state(rs)) : Optional.empty();
             }
         }
+    }
+
+    private static SessionState state(ResultSet rs) throws SQLException {
+        return new SessionState(
+                rs.getString("session_key"),
+                rs.getObject("session_id", UUID.class),
+                rs.getBoolean("suspended"),
+                rs.getBoolean("memory_flushed"),
+                rs.getBoolean("running"),
+                rs.getBoolean("lease_expired"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"),
+                ResetReason.fromCode(rs.getString("last_reset_reason")),
+                rs.getInt("message_count"),
+                rs.getLong("prompt_tokens"),
+                rs.getLong("completion_tokens"),
+                instant(rs, "db_now"));
     }
 
     private static <T> List<T> firstColumn(PreparedStatement st, Class<T> type) throws SQLException {
@@ -517,6 +576,19 @@ final class SessionStore {
                 c.rollback();
                 throw e;
             }
+        } catch (SQLException e) {
+            throw new SessionStoreException(e);
+        }
+    }
+
+    /**
+     * One round trip with no COMMIT of its own: {@code work} sends one statement, or one
+     * multi-statement query, which PostgreSQL runs as one implicit transaction (all or nothing).
+     */
+    private <T> T autocommitted(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            return work.run(c);
         } catch (SQLException e) {
             throw new SessionStoreException(e);
         }

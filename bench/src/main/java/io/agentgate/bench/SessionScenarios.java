@@ -41,7 +41,8 @@ final class SessionScenarios {
                 Format.number(ratio) + "×", goal,
                 (long) number(r, "samples") + " ops through SessionService.begin + SessionTurn.complete, p50 "
                         + Format.ms(number(r, "p50_ms")) + ", baseline p50 " + Format.ms(number(r, "baseline_p50_ms"))
-                        + "; both through the gateway's pool");
+                        + "; both through the gateway's pool, alternating op by op after "
+                        + (long) number(r, "warmup_per_client") + " warm-up iterations per client");
     }
 
     static Metric suspend(GatewayLaunch launch, Path probes, Settings s) throws Exception {
