@@ -11,8 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +29,14 @@ public final class OpenAiCompatibleClient implements ModelClient {
     private static final Logger log = LoggerFactory.getLogger(OpenAiCompatibleClient.class);
     private static final int MAX_ERROR_BODY = 16 * 1024;
     /** How long a stream that said [DONE] may take to end its body before its exchange is aborted. */
-    private static final java.util.concurrent.Executor DRAIN_THEN_CANCEL =
-            CompletableFuture.delayedExecutor(5, java.util.concurrent.TimeUnit.SECONDS);
+    private static final long DRAIN_SECONDS = 5;
 
     private final UpstreamSettings settings;
     private final HttpClient http;
-    /** Wakes a turn whose upstream went silent for the read timeout (see {@link StreamingLines}). */
+    /**
+     * Wakes a turn whose upstream went silent for the read timeout (see {@link StreamingLines}), and
+     * aborts bodies that did not end after [DONE].
+     */
     private final ScheduledThreadPoolExecutor idleWatch;
 
     public OpenAiCompatibleClient(UpstreamSettings settings) {
@@ -100,15 +101,14 @@ public final class OpenAiCompatibleClient implements ModelClient {
 
     private ModelReply attempt(HttpRequest request, ContentSink sink)
             throws InterruptedException, UpstreamFailure {
-        CompletableFuture<HttpResponse<StreamingLines>> pending = http.sendAsync(request, StreamingLines.handler(settings.maxLineBytes(), idleWatch));
         HttpResponse<StreamingLines> response;
         try {
-            response = pending.get();
-        } catch (InterruptedException e) {
-            pending.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            throw beforeResponse(e.getCause());
+            // send, not sendAsync().get(): the JDK completes sendAsync's future through the common
+            // pool (a thread hop per call); send waits on the exchange itself, and an interrupt
+            // cancels the exchange.
+            response = http.send(request, StreamingLines.handler(settings.maxLineBytes(), idleWatch));
+        } catch (IOException | IllegalArgumentException | SecurityException e) {
+            throw beforeResponse(e);
         }
         StreamingLines body = response.body();
         boolean cleanEnd = false;
@@ -132,7 +132,11 @@ public final class OpenAiCompatibleClient implements ModelClient {
                 // connection goes back to the pool; the late cancel only aborts an upstream that keeps
                 // writing after [DONE].
                 if (!body.isComplete()) {
-                    DRAIN_THEN_CANCEL.execute(body::cancel);
+                    try {
+                        idleWatch.schedule(body::cancel, DRAIN_SECONDS, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.RejectedExecutionException closed) {
+                        body.cancel(); // the client is closing: nothing will be reused
+                    }
                 }
             } else {
                 // Aborts the exchange when we stop early (cancel, timeout, error); a no-op after the end.

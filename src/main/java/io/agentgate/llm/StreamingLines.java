@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -156,7 +157,14 @@ final class StreamingLines implements SseEvents.LineSource, BodySubscriber<Strea
     private void armWatchdog(Duration idleTimeout) {
         if (watchdog.get() == null && !ended) {
             long due = Math.max(0, lastBytesNanos + idleTimeout.toNanos() - System.nanoTime());
-            ScheduledFuture<?> check = idleWatch.schedule(() -> watch(idleTimeout), due, TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> check;
+            try {
+                check = idleWatch.schedule(() -> watch(idleTimeout), due, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closed) {
+                // The client is closing (its exchanges are aborted too): the reader must not wait for ever.
+                end(new Failed(new IOException("the upstream client is closed")));
+                return;
+            }
             if (!watchdog.compareAndSet(null, check)) {
                 check.cancel(false);
             }
