@@ -28,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -80,8 +81,12 @@ public class GatewayBootstrap implements ServletContextListener {
         // Agents spend their lives waiting on the model and on client sockets: one virtual thread each.
         ExecutorService agentExecutor = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("agent-", 0).factory());
-        scheduler = Executors.newSingleThreadScheduledExecutor(
+        ScheduledThreadPoolExecutor keepaliveThread = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().name("keepalive").daemon(true).factory());
+        // Every request schedules its body deadline (30 s) and cancels it a moment later: left in the
+        // queue, each cancelled one woke this thread when its time came (a wake-up per request, 30 s late).
+        keepaliveThread.setRemoveOnCancelPolicy(true);
+        scheduler = keepaliveThread;
         KeepaliveScheduler keepalives = new KeepaliveScheduler(scheduler, agentExecutor, config.keepaliveInterval());
         // A model handed over by an embedder stays the embedder's to close; ours is closed on destroy.
         ownModel = context.getAttribute(MODEL_ATTRIBUTE) instanceof ModelClient ? null : createModel(config);
