@@ -81,8 +81,7 @@ final class StreamingLines implements SseEvents.LineSource, BodySubscriber<Strea
     private final int maxLineBytes;
     private final ScheduledExecutorService idleWatch;
     /** The watchdog's next check, while the reader may be waiting. */
-    private final AtomicReference<ScheduledFuture<?>> watchdog =
-            new AtomicReference<>();
+    private final AtomicReference<ScheduledFuture<?>> watchdog = new AtomicReference<>();
     private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     /** True while a {@code request(1)} is outstanding: at most one, whichever thread asks. */
     private final AtomicBoolean demand = new AtomicBoolean();
@@ -171,6 +170,13 @@ final class StreamingLines implements SseEvents.LineSource, BodySubscriber<Strea
         }
     }
 
+    private void stopWatchdog() {
+        ScheduledFuture<?> check = watchdog.getAndSet(null);
+        if (check != null) {
+            check.cancel(false);
+        }
+    }
+
     /** The watchdog's check: a reader waiting on a silent body is woken; otherwise checked again later. */
     private void watch(Duration idleTimeout) {
         watchdog.set(null);
@@ -207,6 +213,7 @@ final class StreamingLines implements SseEvents.LineSource, BodySubscriber<Strea
      */
     void cancel() {
         cancelled = true;
+        stopWatchdog();
         Flow.Subscription s = subscription;
         if (s != null && !complete) {
             s.cancel();
@@ -321,10 +328,7 @@ final class StreamingLines implements SseEvents.LineSource, BodySubscriber<Strea
     private void end(Signal last) {
         if (!ended) {
             ended = true;
-            ScheduledFuture<?> check = watchdog.getAndSet(null);
-            if (check != null) {
-                check.cancel(false);
-            }
+            stopWatchdog();
             partial = new byte[0];
             partialLength = 0;
             signals.add(last);

@@ -94,6 +94,13 @@ final class MaxRateScenario {
         while (rate <= s.maxRate()) {
             Step step = step(client, relay, body, rate, s.stepMs(), pid);
             boolean pass = passes(client, t, body, step, s, directP99, log);
+            if (!pass) {
+                // Once more before the climb stops, for either relay: one stall of a few ms on the shared
+                // box (a GC cycle, a compile, another process) made a p99 over 800 requests fail a rate
+                // both relays passed above and below it, and the search never climbed past it.
+                step = step(client, relay, body, rate, s.stepMs(), pid);
+                pass = passes(client, t, body, step, s, directP99, log);
+            }
             if (pass) {
                 best = step;
                 rate = (int) Math.ceil(rate * s.factor());
