@@ -139,24 +139,49 @@ public final class BenchMain {
         List<Metric> out = new ArrayList<>();
         guard(out, "", "upstream", List.of("added_p50_us", "added_p99_us", "ttft_added_p50_us", "ttft_added_p99_us"),
                 () -> {
+                    awaitIdle(client, t.gateway().resolve("/metrics"));
                     System.out.println("[bench] added latency at concurrency 1");
                     return AddedLatencyScenario.run(client, t, UPSTREAM_MODEL, profile.addedPairs());
                 });
         guard(out, "", "upstream", List.of("max_rps_ratio", "max_rps", "max_rps_proxy", "cpu_us_per_request"), () -> {
+            awaitIdle(client, t.gateway().resolve("/metrics"));
             System.out.println("[bench] max fixed arrival rate");
             return MaxRateScenario.run(client, t, UPSTREAM_MODEL, profile.rates());
         });
         guard(out, "", "upstream", List.of("stream_added_frame_p99_us", "stream_stalls"), () -> {
+            awaitIdle(client, t.gateway().resolve("/metrics"));
             System.out.println("[bench] 512 paced streams");
             return StreamFramesScenario.run(client, t, UPSTREAM_MODEL, profile.streamRounds());
         });
         guard(out, "", "upstream", List.of("relay_ratio"), () -> {
+            awaitIdle(client, t.gateway().resolve("/metrics"));
             System.out.println("[bench] relay throughput");
             return List.of(RelayScenario.run(client, t, UPSTREAM_MODEL, upstreamCheck, profile.relayChunks(),
                     profile.relayRounds()));
         });
         return out;
     }
+
+    /**
+     * Waits (at most 60 s) until the gateway has no run in flight, then a second more: a
+     * scenario starts on an idle gateway, not on the backlog the last overloaded rate step left
+     * (thousands of late requests still being answered when the paced streams began cost those
+     * streams gaps of 100 ms and more in some runs and none in others).
+     */
+    static void awaitIdle(LoadClient client, URI metrics) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            String text = client.getText(metrics);
+            Matcher m = IN_FLIGHT.matcher(text == null ? "" : text);
+            if (m.find() && Double.parseDouble(m.group(1)) == 0) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        Thread.sleep(1_000);
+    }
+
+    private static final Pattern IN_FLIGHT = Pattern.compile("(?m)^agentgate_runs_in_flight(?:\\{[^}]*\\})? ([0-9.eE+-]+)");
 
     private static void guard(List<Metric> metrics, String only, String group, List<String> keys, Body body) {
         if (!only.isEmpty() && !only.equals(group)) {
