@@ -37,9 +37,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The reader waits without a timeout; a watchdog on a shared scheduler wakes it once the body
  * has been silent for the idle timeout. A timed wait per line, on a virtual thread, put a timer
- * into the JDK's unparker queue and took it out again for every line of every stream (strace: a
- * third of the futex calls of the gateway relaying 512 streams); the watchdog is scheduled once
- * per idle period.
+ * into the JDK's unparker queue and took it out again for every line of every stream (strace -f at
+ * concurrency 1: 666 futex calls in 2 s on the JDK's VirtualThread-unparker thread alone); the
+ * watchdog is scheduled once per idle period.
  */
 final class StreamingLines implements SseEvents.LineSource, BodySubscriber<StreamingLines> {
 

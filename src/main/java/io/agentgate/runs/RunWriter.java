@@ -52,8 +52,8 @@ final class RunWriter implements AutoCloseable {
     static final int BATCH_ROWS = 256;
     /**
      * At most one write per interval: a record waits for it at most this long. Writing each record
-     * as it came cost one or two transactions per request (a fifth of the gateway's own CPU at 1,000
-     * requests/s, perf), and as much again in PostgreSQL on the same cores.
+     * as it came cost one or two transactions per request: perf at concurrency 1 put the writer
+     * thread at a fifth of the gateway's CPU outside the JIT, with PostgreSQL's share on top.
      */
     static final Duration WRITE_INTERVAL = Duration.ofMillis(10);
     /** How long a batch is retried while the database is away before its records are dropped. */
