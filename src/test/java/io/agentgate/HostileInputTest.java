@@ -199,8 +199,13 @@ class HostileInputTest {
             JsonObject trailing = ErrorPages.assertJsonError(RawHttp.post(gateway.baseUri(), "/v1/chat/completions",
                     (HELLO + " {\"x\":1}").getBytes(StandardCharsets.UTF_8)), 400, "trailing JSON");
             assertTrue(trailing.getString("message").contains("after the JSON object"), trailing.toString());
-            ErrorPages.assertJsonError(RawHttp.post(gateway.baseUri(), "/v1/chat/completions",
+            JsonObject garbage = ErrorPages.assertJsonError(RawHttp.post(gateway.baseUri(), "/v1/chat/completions",
                     (HELLO + "garbage").getBytes(StandardCharsets.UTF_8)), 400, "trailing garbage");
+            assertTrue(garbage.getString("message").contains("after the JSON object"), garbage.toString());
+            // Cut short is not "content after" anything: the message says the body ends early.
+            JsonObject truncated = ErrorPages.assertJsonError(RawHttp.post(gateway.baseUri(), "/v1/chat/completions",
+                    HELLO.substring(0, HELLO.length() - 3).getBytes(StandardCharsets.UTF_8)), 400, "truncated JSON");
+            assertTrue(truncated.getString("message").contains("ends before its object does"), truncated.toString());
 
             byte[] prefix = "{\"messages\":[{\"role\":\"user\",\"content\":\"a".getBytes(StandardCharsets.UTF_8);
             byte[] suffix = "b\"}]}".getBytes(StandardCharsets.UTF_8);

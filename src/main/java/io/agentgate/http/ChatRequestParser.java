@@ -102,13 +102,14 @@ final class ChatRequestParser {
                 throw ApiException.invalid("Request body must be a JSON object.", null);
             }
             JsonObject root = parser.getObject();
-            if (parser.hasNext()) {
+            if (hasMore(parser)) {
                 throw trailingContent();
             }
             return root;
         } catch (JsonParsingException e) {
-            if (e.getMessage() != null && e.getMessage().contains("EOF")) {
-                throw trailingContent();
+            // Thrown inside the object: the body ends early ("Invalid token=EOF") or is not JSON there.
+            if (e.getMessage() != null && e.getMessage().contains("token=EOF")) {
+                throw ApiException.invalid("Request body is not valid JSON: it ends before its object does.", null);
             }
             throw ApiException.invalid("Request body is not valid JSON: " + e.getMessage(), null);
         } catch (JsonException | java.util.NoSuchElementException | IllegalStateException e) {
@@ -116,6 +117,18 @@ final class ChatRequestParser {
         } catch (RuntimeException tooDeep) {
             log.info("Refused a request body nested more than {} levels deep", MAX_NESTING);
             throw ApiException.invalid("Request body is nested more than " + MAX_NESTING + " levels deep.", null);
+        }
+    }
+
+    /**
+     * Whether anything but whitespace follows the object: Parsson answers {@code true} for a second
+     * value and throws for anything that is not one ("Expected EOF token", an unexpected character).
+     */
+    private static boolean hasMore(JsonParser parser) {
+        try {
+            return parser.hasNext();
+        } catch (JsonParsingException notJson) {
+            return true;
         }
     }
 
