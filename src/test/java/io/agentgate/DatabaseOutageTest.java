@@ -1,6 +1,7 @@
 package io.agentgate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +86,47 @@ class DatabaseOutageTest {
             assertEquals(0, gateway.countRuns("running"), "no run is left open: " + gateway.runOutcomes());
             assertEquals(3, gateway.countRuns("completed"), "each answered request has its run: " + gateway.runOutcomes());
         }
+    }
+
+    /**
+     * A session turn whose claim reached the database just as it froze: the client is told 503, and
+     * once the database wakes the claim must not have taken effect. Its statements were already
+     * sent; only the COMMIT, sent after they answer, keeps them from holding the session's lease for
+     * a run that never ran (the client's retry would get 409 until the lease expired).
+     */
+    @Test
+    void aSessionTurnCutByAStallLeavesNoLeaseBehind() throws Exception {
+        try (TestGateway gateway = TestGateway.start(Map.of(
+                "AGENTGATE_DATA_DIR", dataDir.toString(),
+                "AGENTGATE_DB_TIMEOUT_SECONDS", String.valueOf(DB_TIMEOUT.toSeconds())))) {
+            String key = "stalled-claim";
+            HttpResponse<String> first = sessionChat(gateway, key, "first");
+            assertEquals(200, first.statusCode(), first.body());
+            long postmaster = postmasterPid();
+
+            signal("STOP", postmaster);
+            HttpResponse<String> cut;
+            try {
+                // At once, before the monitor notices: the claim goes to the frozen server.
+                cut = timed(() -> sessionChat(gateway, key, "during the stall"), FAILS_WITHIN_MILLIS);
+            } finally {
+                signal("CONT", postmaster);
+            }
+            assertEquals(503, cut.statusCode(), cut.body());
+            assertTrue(cut.body().contains("\"code\":\"database_unavailable\""), cut.body());
+            awaitReady(gateway, Duration.ofSeconds(15));
+
+            HttpResponse<String> retry = sessionChat(gateway, key, "after the stall");
+            assertEquals(200, retry.statusCode(), retry.body());
+            assertFalse(retry.body().contains("Session reset"), "the session went on, not suspended: " + retry.body());
+            String session = gateway.get("/v1/sessions/" + key).body();
+            assertTrue(session.contains("\"message_count\":4"), "two turns stored, the cut one not: " + session);
+        }
+    }
+
+    private static HttpResponse<String> sessionChat(TestGateway gateway, String key, String text) throws Exception {
+        return gateway.postJson("/v1/chat/completions", "{\"model\":\"demo\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"" + text + "\"}]}", "X-Session-Key", key);
     }
 
     /** A turn during the outage: 503 database_unavailable within the bound, streaming or not. */

@@ -163,11 +163,14 @@ final class SessionStore {
      * transcript are read too, and kept when it accepts the claimed state. Empty when busy (or
      * missing and not created).
      *
-     * <p>One round trip: the statements go to the server together (pgjdbc sends a multi-statement
-     * query as one pipeline ending in one Sync, which PostgreSQL runs as one implicit transaction),
-     * so each one's condition is written in SQL on the row the SELECT locked. A claim used to be
-     * five statements and a COMMIT, six round trips; with the finish's three, a turn's session work
-     * was 2.8 times the p99 of two bare commits (bench/run, 16 clients).
+     * <p>Two round trips: the statements go to the server together (pgjdbc sends a multi-statement
+     * query as one pipeline), so each one's condition is written in SQL on the row the SELECT
+     * locked; then the COMMIT. A claim used to be five statements and a COMMIT, six round trips.
+     * The COMMIT stays a round trip of its own on purpose: sent in one go in autocommit, a claim
+     * that reached a frozen database ran when it woke, after the gateway had answered 503, and
+     * held the session's lease for a run that did not exist (the client's retry got 409 until
+     * the lease expired). Without its COMMIT the transaction idles, and the server ends it after
+     * {@code idle_in_transaction_session_timeout}.
      */
     Optional<Claimed> claim(String key, boolean create, UUID runId, String owner, Duration lease,
                             Predicate<SessionState> readConversation, int memoryNotes) {
@@ -186,7 +189,7 @@ final class SessionStore {
             sql.append(";\n").append(MEMORY_NOTES).append(";\n").append(TRANSCRIPT_SQL.replace(
                     "session_id = ?", "session_id = (SELECT session_id FROM sessions WHERE session_key = ?)"));
         }
-        return autocommitted(c -> {
+        return transaction(c -> {
             try (PreparedStatement st = c.prepareStatement(sql.toString())) {
                 int p = 1;
                 if (create) {
@@ -397,8 +400,8 @@ final class SessionStore {
      * the row is gone (deleted by a DBA): that turn belongs to no live session any more.
      */
     boolean finishTurn(String key, UUID sessionId, UUID runId, List<Message> messages, Usage usage) {
-        // One statement, so one round trip in autocommit: the append only happens through the release.
-        return autocommitted(c -> {
+        // One statement (the append only happens through the release), then its COMMIT: see claim().
+        return transaction(c -> {
             try (PreparedStatement st = c.prepareStatement("""
                     WITH released AS (
                         UPDATE sessions SET running_run_id = NULL, running_owner = NULL, lease_until = NULL,
@@ -576,19 +579,6 @@ final class SessionStore {
                 c.rollback();
                 throw e;
             }
-        } catch (SQLException e) {
-            throw new SessionStoreException(e);
-        }
-    }
-
-    /**
-     * One round trip with no COMMIT of its own: {@code work} sends one statement, or one
-     * multi-statement query, which PostgreSQL runs as one implicit transaction (all or nothing).
-     */
-    private <T> T autocommitted(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            return work.run(c);
         } catch (SQLException e) {
             throw new SessionStoreException(e);
         }
