@@ -13,11 +13,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -111,16 +109,11 @@ public final class ContainerProcess implements AutoCloseable {
 
     /** The container's whole output so far. */
     public String log() {
-        try {
-            return Files.readString(log, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return new ProcessLog(log).text();
     }
 
     public String logTail() {
-        List<String> lines = log().lines().toList();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+        return new ProcessLog(log).tail(80);
     }
 
     @Override
